@@ -1,0 +1,1 @@
+"""Decentralized Identifiers: did:web, did:key and did:jwk (W3C DID Core 1.0)."""

@@ -1,0 +1,1 @@
+"""Issuer: ProConnect login, company lookups, OpenID4VCI, status lists, company portal."""
