@@ -254,7 +254,11 @@ def public_key_from_jwk(jwk: Mapping[str, Any]) -> PublicKey:
 
 def jwk_thumbprint(jwk: Mapping[str, Any]) -> str:
     """RFC 7638 JWK thumbprint (SHA-256, base64url) over the required members."""
-    required = {"OKP": ("crv", "kty", "x"), "EC": ("crv", "kty", "x", "y"), "RSA": ("e", "kty", "n")}
+    required = {
+        "OKP": ("crv", "kty", "x"),
+        "EC": ("crv", "kty", "x", "y"),
+        "RSA": ("e", "kty", "n"),
+    }
     kty = jwk.get("kty")
     if kty not in required:
         raise MalformedError(f"cannot take the thumbprint of kty={kty!r}")
@@ -308,6 +312,8 @@ def private_key_to_pem(key: PrivateKey) -> bytes:
 
 def private_key_from_pem(pem: bytes) -> PrivateKey:
     key = serialization.load_pem_private_key(pem, password=None)
-    if not isinstance(key, ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey):
+    if not isinstance(
+        key, ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
+    ):
         raise KeyResolutionError(f"unsupported private key {type(key).__name__}")
     return key
