@@ -1,0 +1,1 @@
+"""Development sandbox: fictitious ProConnect personas and the offline company registry."""

@@ -1,0 +1,1 @@
+"""Which credentials an authenticated ProConnect identity may obtain, and why (or why not)."""
