@@ -1,0 +1,50 @@
+"""Errors of JSON-LD loading and RDF canonicalisation, each with a stable ``code``."""
+
+from __future__ import annotations
+
+from credentials.errors import CredentialError, MalformedError
+
+
+class UnknownContextError(CredentialError):
+    """A document names a context URL that is not in the frozen registry.
+
+    VC Data Integrity 1.0 §4.6 "Context Validation": a verifier validates that every
+    ``@context`` value is one it knows and expects; nothing is fetched from the network.
+    """
+
+    code = "unknown_context"
+
+
+class ContextIntegrityError(CredentialError):
+    """A context document's bytes do not match its pinned SHA-256 digest."""
+
+    code = "context_integrity"
+
+
+class ContextConflictError(CredentialError):
+    """An application tried to register a different document under a URL already known."""
+
+    code = "context_conflict"
+
+
+class InputTooLargeError(MalformedError):
+    """The JSON-LD input exceeds the size or nesting bounds set before any processing."""
+
+    code = "input_too_large"
+
+
+class CanonicalizationLimitError(CredentialError):
+    """RDF canonicalisation ran past its work budget and was abandoned.
+
+    RDFC-1.0 §4.4 (security considerations): "Implementations MUST prevent against
+    potential denial-of-service attacks" caused by poison graphs that make Hash N-Degree
+    Quads explode combinatorially.
+    """
+
+    code = "canonicalization_limit"
+
+
+class JsonLdError(MalformedError):
+    """The document is not valid JSON-LD (expansion or RDF conversion failed)."""
+
+    code = "invalid_jsonld"
