@@ -7,9 +7,12 @@ percent-encoded in the host part (``did:web:127.0.0.1%3A8000``).
 
 from __future__ import annotations
 
+import json
+from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
-from credentials.errors import MalformedError
+from credentials.errors import KeyResolutionError, MalformedError
+from credentials.net.fetcher import Fetcher, FetchError
 
 MAX_DID_LENGTH = 2048
 
@@ -56,3 +59,66 @@ def _split(did: str) -> list[str]:
     if any(not seg for seg in segments):
         raise MalformedError(f"empty segment in {did!r}")
     return segments
+
+
+#: Media types a did:web server answers with (DID Core §6.2, did:web §3.2 Read).
+DID_JSON_ACCEPT = "application/did+json, application/did+ld+json;q=0.9, application/json;q=0.8"
+MAX_DID_DOCUMENT_BYTES = 128 * 1024
+
+
+def resolve_did_web(
+    did: str,
+    fetcher: Fetcher,
+    *,
+    http_hosts: frozenset[str] = frozenset(),
+    max_bytes: int = MAX_DID_DOCUMENT_BYTES,
+) -> dict[str, Any]:
+    """Fetch and check the DID document of a did:web (did:web §3.2 Read).
+
+    The fetch goes through ``fetcher`` (in production the SSRF-guarded
+    :class:`credentials.net.SafeFetcher`); ``http_hosts`` are dev hosts served over plain
+    http. The document must be a JSON object whose ``id`` is exactly ``did`` (so that a
+    host cannot answer for another DID). Fetch failures are :class:`KeyResolutionError`
+    chained to their cause.
+    """
+    url = did_web_to_url(did)
+    host = urlsplit(url).netloc
+    if host in http_hosts:
+        url = did_web_to_url(did, scheme="http")
+    try:
+        document = fetcher.fetch(url, accept=DID_JSON_ACCEPT, max_bytes=max_bytes)
+    except FetchError as exc:
+        raise KeyResolutionError(f"cannot fetch {did}: {exc.detail}") from exc
+    if document.status != 200:
+        raise KeyResolutionError(f"{url} answered HTTP {document.status}")
+    try:
+        parsed = json.loads(document.body)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        raise MalformedError(f"the DID document of {did} is not JSON") from None
+    if not isinstance(parsed, dict):
+        raise MalformedError(f"the DID document of {did} is not a JSON object")
+    if parsed.get("id") != did:
+        raise KeyResolutionError(f"the document at {url} is not the DID document of {did}")
+    return parsed
+
+
+class WebMethod:
+    """The ``web`` method for :class:`credentials.did.resolver.DidResolver`."""
+
+    name = "web"
+
+    def __init__(
+        self,
+        fetcher: Fetcher,
+        *,
+        http_hosts: frozenset[str] = frozenset(),
+        max_bytes: int = MAX_DID_DOCUMENT_BYTES,
+    ) -> None:
+        self._fetcher = fetcher
+        self._http_hosts = http_hosts
+        self._max_bytes = max_bytes
+
+    def resolve(self, did: str) -> dict[str, Any]:
+        return resolve_did_web(
+            did, self._fetcher, http_hosts=self._http_hosts, max_bytes=self._max_bytes
+        )
