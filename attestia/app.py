@@ -1,0 +1,71 @@
+"""The FastAPI application: mounts the issuer, the verifier and the trust registry.
+
+``create_app(settings)`` is the only entry point; nothing happens at import time. The
+services (database, keys) are built in the lifespan, or passed in by tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from attestia.errors import install_error_handlers
+from attestia.logging_setup import configure_logging
+from attestia.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
+from attestia.services import Services, build_services
+from attestia.settings import Settings
+from attestia.web import did as did_routes
+from attestia.web import health, home
+
+STATIC_DIR = Path(__file__).with_name("static")
+
+
+def create_app(settings: Settings, *, services: Services | None = None) -> FastAPI:
+    """Build the application for ``settings`` (services built at start unless given)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        own = services is None
+        app.state.services = services or build_services(settings)
+        try:
+            yield
+        finally:
+            if own:
+                app.state.services.engine.dispose()
+
+    app = FastAPI(
+        title="Attestia",
+        summary="ProConnect to verifiable credentials: issuer, verifier, trust registry",
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    if services is not None:
+        app.state.services = services
+    install_error_handlers(app)
+    app.add_middleware(BodySizeLimitMiddleware)
+    app.add_middleware(RequestIdMiddleware)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(health.router)
+    app.include_router(did_routes.router)
+    app.include_router(home.router)
+    return app
+
+
+def create_app_from_env() -> FastAPI:
+    """Factory for ``uvicorn --factory`` (used by ``attestia serve`` with several workers)."""
+    from attestia.settings import load_settings
+
+    settings = load_settings()
+    configure_logging(
+        json_format=settings.log_format == "json"
+        or (settings.log_format == "auto" and settings.is_production),
+        level=settings.log_level,
+    )
+    return create_app(settings)

@@ -1,0 +1,72 @@
+"""One place that turns every error into ``{"error", "error_description"}`` JSON.
+
+Protocol errors (:class:`credentials.oauth_errors.ProtocolError` subclasses) keep their
+spec code and status; framework errors map to ``invalid_request`` / ``not_found`` /
+``method_not_allowed``; anything unexpected becomes a 500 ``server_error`` whose details go
+to the log (with the request id), never to the client.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from credentials.oauth_errors import ProtocolError
+
+logger = logging.getLogger("attestia.errors")
+
+_HTTP_CODES = {
+    400: "invalid_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "request_too_large",
+    415: "unsupported_media_type",
+    429: "too_many_requests",
+}
+
+
+def error_response(
+    status: int, error: str, description: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    return JSONResponse(
+        {"error": error, "error_description": description},
+        status_code=status,
+        headers={"Cache-Control": "no-store", **(headers or {})},
+    )
+
+
+def _validation_message(exc: RequestValidationError) -> str:
+    parts = []
+    for item in exc.errors()[:5]:
+        where = ".".join(str(p) for p in item.get("loc", ()) if p != "body")
+        parts.append(f"{where or 'body'}: {item.get('msg', 'invalid')}")
+    return "; ".join(parts) or "malformed request"
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ProtocolError)
+    async def _protocol(_request: Request, exc: ProtocolError) -> JSONResponse:
+        return error_response(exc.status_code, exc.error, exc.description, exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        return error_response(400, "invalid_request", _validation_message(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = _HTTP_CODES.get(
+            exc.status_code, "server_error" if exc.status_code >= 500 else "invalid_request"
+        )
+        detail = exc.detail if isinstance(exc.detail, str) else code
+        return error_response(exc.status_code, code, detail, dict(exc.headers or {}))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        logger.exception("unhandled error on %s %s", request.method, request.url.path)
+        return error_response(500, "server_error", "internal error; see the server log")

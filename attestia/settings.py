@@ -1,0 +1,179 @@
+"""Typed settings for the whole deployment (environment prefix ``ATTESTIA_``, ``.env``).
+
+Settings are read once by the composition layer and injected; nothing reads the
+environment at import time. :func:`load_settings` turns pydantic's validation errors into a
+:class:`SettingsError` whose message names the environment variable at fault, and applies
+the production safety rules (:meth:`Settings.production_problems`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ENV_PREFIX = "ATTESTIA_"
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+
+Mode = Literal["dev", "production"]
+RegistrySource = Literal["offline", "recherche-entreprises", "sirene", "api-entreprise", "rne"]
+
+
+class SettingsError(ValueError):
+    """A setting is missing, malformed or unsafe; the message names it."""
+
+
+class Settings(BaseSettings):
+    """Every knob of an Attestia deployment. Dev defaults need no configuration at all."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        frozen=True,
+    )
+
+    mode: Mode = "dev"
+    base_url: str = DEFAULT_BASE_URL
+    data_dir: Path = Path("./var")
+    database_url: str | None = None
+    allow_sqlite_in_production: bool = False
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+
+    master_key: SecretStr | None = Field(
+        default=None, description="base64url of 32 random bytes; encrypts private keys at rest"
+    )
+    master_key_file: Path | None = None
+    secret_key: SecretStr | None = Field(
+        default=None, description="HMAC secret for CSRF tokens and similar; ≥ 32 characters"
+    )
+
+    proconnect_sandbox: bool | None = None
+    proconnect_url: str = ""
+    proconnect_client_id: str = ""
+    proconnect_client_secret: SecretStr | None = None
+
+    company_registry: RegistrySource = "offline"
+
+    session_lifetime_seconds: int = Field(default=8 * 3600, ge=60)
+    log_format: Literal["auto", "text", "json"] = "auto"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    dev_allowed_hosts: list[str] = Field(
+        default_factory=lambda: ["127.0.0.1", "localhost"],
+        description="hosts that did:web and other fetches may reach over http/loopback in dev",
+    )
+
+    @field_validator("base_url")
+    @classmethod
+    def _check_base_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("must be an absolute http(s) URL such as https://attestia.example")
+        if parts.query or parts.fragment:
+            raise ValueError("must not have a query or fragment")
+        return value.rstrip("/")
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        if not value.startswith(("sqlite", "postgresql")):
+            raise ValueError("must be a sqlite:/// or postgresql+psycopg:// URL")
+        return value
+
+    @field_validator("secret_key")
+    @classmethod
+    def _check_secret_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 32:
+            raise ValueError("must be at least 32 characters")
+        return value
+
+    # Derived values -------------------------------------------------------------------
+
+    @property
+    def is_production(self) -> bool:
+        return self.mode == "production"
+
+    @property
+    def sandbox_enabled(self) -> bool:
+        if self.proconnect_sandbox is None:
+            return not self.is_production
+        return self.proconnect_sandbox
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'attestia.db').resolve()}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.resolved_database_url.startswith("sqlite")
+
+    @property
+    def resolved_master_key_file(self) -> Path:
+        return self.master_key_file or self.data_dir / "master.key"
+
+    def production_problems(self) -> list[str]:
+        """Every reason this configuration must not run in production mode."""
+        if not self.is_production:
+            return []
+        problems = []
+        env = ENV_PREFIX
+        if self.sandbox_enabled:
+            problems.append(
+                f"{env}PROCONNECT_SANDBOX: the ProConnect sandbox cannot run in production"
+            )
+        if self.company_registry == "offline":
+            problems.append(
+                f"{env}COMPANY_REGISTRY: the offline company registry cannot run in production"
+            )
+        if urlsplit(self.base_url).scheme != "https":
+            problems.append(f"{env}BASE_URL: production needs an https:// public URL")
+        if self.is_sqlite and not self.allow_sqlite_in_production:
+            problems.append(
+                f"{env}DATABASE_URL: SQLite in production needs "
+                f"{env}ALLOW_SQLITE_IN_PRODUCTION=true (use PostgreSQL)"
+            )
+        if self.master_key is None and self.master_key_file is None:
+            problems.append(
+                f"{env}MASTER_KEY or {env}MASTER_KEY_FILE: production needs an explicit "
+                "master secret (no generated default)"
+            )
+        if self.secret_key is None:
+            problems.append(f"{env}SECRET_KEY: production needs an explicit secret")
+        if not self.proconnect_client_id or self.proconnect_client_secret is None:
+            problems.append(
+                f"{env}PROCONNECT_CLIENT_ID / {env}PROCONNECT_CLIENT_SECRET: required in production"
+            )
+        if not self.proconnect_url:
+            problems.append(f"{env}PROCONNECT_URL: required in production")
+        return problems
+
+
+def _describe(error: ValidationError) -> str:
+    lines = []
+    for item in error.errors():
+        name = ENV_PREFIX + "_".join(str(part) for part in item["loc"]).upper()
+        lines.append(f"{name}: {item['msg']}")
+    return "; ".join(lines)
+
+
+def load_settings(overrides: Mapping[str, Any] | None = None, **kwargs: Any) -> Settings:
+    """Read and validate settings; raise :class:`SettingsError` naming each bad setting."""
+    try:
+        settings = Settings(**{**(overrides or {}), **kwargs})
+    except ValidationError as exc:
+        raise SettingsError(_describe(exc)) from None
+    problems = settings.production_problems()
+    if problems:
+        raise SettingsError("; ".join(problems))
+    return settings

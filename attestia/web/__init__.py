@@ -1,0 +1,1 @@
+"""Routes of the composition layer: home page, health, DID documents."""
