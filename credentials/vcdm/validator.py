@@ -96,7 +96,7 @@ def _context(doc: Mapping[str, Any], base: str, path: str, out: _Problems) -> No
         if isinstance(item, str):
             if not is_url(item):
                 out.add(child(where, index), "a @context item must be a URL", "context")
-            elif item in seen or item == base:
+            elif item in seen or (item == base and value[0] == base):
                 out.add(child(where, index), "@context is an ordered set: duplicate", "context")
             seen.add(item)
         elif not isinstance(item, dict):
