@@ -145,7 +145,16 @@ class _BoundedURDNA2015(URDNA2015):  # type: ignore[misc]
         return self._hash_factory()
 
     def hash_first_degree_quads(self, id_: str) -> str:
+        """§4.6, over each quad once: pyld lists a quad twice in the blank node to quads map
+        when the node is both its subject and object (``_:a <p> _:a``), which changes the
+        hash; rdf-canonize (JS) and oxigraph keep a set, as the map's definition implies."""
         self._check_time()
+        info = self.blank_node_info[id_]
+        if "hash" not in info:
+            unique: dict[int, Any] = {}
+            for quad in info["quads"]:
+                unique.setdefault(id(quad), quad)
+            info["quads"] = list(unique.values())
         result: str = super().hash_first_degree_quads(id_)
         return result
 
