@@ -125,7 +125,7 @@ def _data_model(result: VerificationResult, claims: Mapping[str, Any], kind: str
         validate_credential(claims) if kind == "credential" else validate_presentation(claims)
     )
     details = [str(p) for p in problems]
-    if data_model_version(claims) != "2.0":
+    if data_model_version(claims) == "1.1":
         details.insert(0, f"vc+jwt/vp+jwt secure VCDM 2.0 {kind}s only")
     forbidden = sorted(FORBIDDEN_CLAIMS & claims.keys())
     if forbidden:
@@ -145,7 +145,8 @@ def _time(
     except CredentialError as exc:
         result.fail_with(exc)
     for problem in check_validity_window(claims, now=now, leeway=leeway):
-        result.fail("data_model" if problem.code == "datetime" else problem.code, str(problem))
+        if problem.code != "datetime":  # an unparseable date is already a data_model failure
+            result.fail(problem.code, str(problem))
     if len(result.failed) == before:
         result.passed("expired", "within the validity period")
         result.passed("not_yet_valid", "within the validity period")
