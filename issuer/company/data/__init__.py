@@ -1,0 +1,1 @@
+"""Package data of issuer.company: the offline dataset and lookup tables (JSON)."""
