@@ -48,7 +48,7 @@ class SD(Generic[T]):
     value: T
 
 
-def _default_salt() -> bytes:
+def default_salt() -> bytes:
     return secrets.token_bytes(SALT_BYTES)
 
 
@@ -128,7 +128,7 @@ class _Builder:
 def blind_claims(
     claims: Mapping[str, Any],
     *,
-    salt: SaltSource = _default_salt,
+    salt: SaltSource = default_salt,
     decoys: int = 0,
     sd_alg: str = DEFAULT_SD_ALG,
 ) -> tuple[dict[str, Any], tuple[Disclosure, ...]]:
@@ -151,7 +151,7 @@ def issue_sd_jwt(
     *,
     typ: str | None,
     header: Mapping[str, Any] | None = None,
-    salt: SaltSource = _default_salt,
+    salt: SaltSource = default_salt,
     decoys: int = 0,
     sd_alg: str = DEFAULT_SD_ALG,
     include_kid: bool = True,
