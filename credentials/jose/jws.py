@@ -31,7 +31,7 @@ class DecodedJWS:
     def payload_json(self) -> dict[str, Any]:
         try:
             value = json.loads(self.payload)
-        except (ValueError, UnicodeDecodeError) as exc:
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
             raise MalformedError(f"JWS payload is not JSON: {exc}") from None
         if not isinstance(value, dict):
             raise MalformedError("JWS payload must be a JSON object")
@@ -74,7 +74,7 @@ def decode_compact(token: str, policy: JosePolicy) -> DecodedJWS:
         raise MalformedError("payload exceeds the size limit")
     try:
         header = json.loads(mf.b64url_decode(header_b64))
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise MalformedError(f"protected header is not JSON: {exc}") from None
     if not isinstance(header, dict):
         raise MalformedError("protected header must be a JSON object")
