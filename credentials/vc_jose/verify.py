@@ -79,10 +79,7 @@ def _decode(token: object, policy: JosePolicy, typ: str, cty: str) -> tuple[Deco
     """Steps 1-2 up to the payload: returns the decoded JWS and its ``kid``."""
     if not isinstance(token, str):
         raise MalformedError("a compact JWS must be a string")
-    try:
-        decoded = decode_compact(token, policy)
-    except RecursionError:
-        raise MalformedError("protected header is nested too deeply") from None
+    decoded = decode_compact(token, policy)
     check_header(decoded.header, policy, [typ])
     if "cty" in decoded.header and not typ_matches(decoded.header["cty"], [cty]):
         raise MalformedError(f"cty {decoded.header['cty']!r} is not {cty!r}")
@@ -90,13 +87,6 @@ def _decode(token: object, policy: JosePolicy, typ: str, cty: str) -> tuple[Deco
     if not isinstance(kid, str) or not kid:
         raise MalformedError("kid is required to find the signer's verification method")
     return decoded, kid
-
-
-def _payload(decoded: DecodedJWS) -> dict[str, Any]:
-    try:
-        return decoded.payload_json()
-    except RecursionError:
-        raise MalformedError("payload is nested too deeply") from None
 
 
 def _verify_signature(decoded: DecodedJWS, key_resolver: KeyResolver) -> None:
@@ -169,7 +159,7 @@ def verify_vc_jwt(
     result = VerificationResult(format=TYP_VC)
     try:
         decoded, kid = _decode(token, policy, TYP_VC, CTY_VC)
-        claims = _payload(decoded)
+        claims = decoded.payload_json()
         issuer = issuer_id(claims)
         _bind_party(kid, issuer, "issuer", claims)
         _verify_signature(decoded, key_resolver)
@@ -247,7 +237,7 @@ def verify_vp_jwt(
     result = VerificationResult(format=TYP_VP)
     try:
         decoded, kid = _decode(token, policy, TYP_VP, CTY_VP)
-        claims = _payload(decoded)
+        claims = decoded.payload_json()
         holder = holder_id(claims) if "holder" in claims else key_controller(kid)
         _bind_party(kid, holder, "holder", claims)
         _verify_signature(decoded, key_resolver)
