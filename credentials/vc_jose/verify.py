@@ -134,10 +134,13 @@ def _time(
         check_time_claims(claims, now=_epoch(now), leeway=leeway)
     except CredentialError as exc:
         result.fail_with(exc)
+    unreadable = False
     for problem in check_validity_window(claims, now=now, leeway=leeway):
-        if problem.code != "datetime":  # an unparseable date is already a data_model failure
+        if problem.code == "datetime":  # already a data_model failure; the window is unknown
+            unreadable = True
+        else:
             result.fail(problem.code, str(problem))
-    if len(result.failed) == before:
+    if len(result.failed) == before and not unreadable:
         result.passed("expired", "within the validity period")
         result.passed("not_yet_valid", "within the validity period")
 

@@ -37,7 +37,7 @@ from credentials.vcdm.values import (
 
 DataModelVersion = Literal["1.1", "2.0"]
 
-#: VCDM 2.0 extension points whose objects "MUST specify [their] type" (§4.10-§5.6).
+#: VCDM 2.0 extension points: every object must state its type (§4.10-§5.6).
 _TYPED_V2: tuple[tuple[str, bool], ...] = (
     ("credentialStatus", False),
     ("credentialSchema", True),
@@ -146,7 +146,7 @@ def _party(doc: Mapping[str, Any], name: str, path: str, out: _Problems, *, requ
 
 
 def _subjects(doc: Mapping[str, Any], path: str, out: _Problems) -> None:
-    """§4.8: one or more objects, each "the subject of one or more claims"."""
+    """§4.8: one or more objects, each carrying at least one claim about a subject."""
     where = child(path, "credentialSubject")
     if "credentialSubject" not in doc:
         out.add(where, "credentialSubject is required", "required")
