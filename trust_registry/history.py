@@ -181,6 +181,9 @@ class ServicePeriod:
     valid_from: datetime | None
     valid_until: datetime | None
 
+    def key_differs(self, other: ServicePeriod) -> bool:
+        return (self.kind, self.type) != (other.kind, other.type)
+
     def covers(self, moment: datetime) -> bool:
         return (
             self.status == "granted"

@@ -50,6 +50,9 @@ from trust_registry.validation import (
     check_x509_thumbprints,
 )
 
+#: LoTESequenceNumber of the list of an empty registry.
+INITIAL_SEQUENCE = 1
+
 
 @dataclass(frozen=True, slots=True)
 class EntityChanges:
@@ -64,12 +67,16 @@ class EntityChanges:
 
 
 def bump_list_sequence(session: Session, *, now: datetime) -> int:
-    """Increment the trusted list's sequence number (first change makes it 1)."""
+    """Increment the trusted list's sequence number.
+
+    The empty registry publishes sequence 1 (TS 119 602: the first list is 1), so the
+    first change makes it 2.
+    """
     row = session.execute(
         select(ListState).where(ListState.id == SINGLETON_ID).with_for_update()
     ).scalar_one_or_none()
     if row is None:
-        row = ListState(id=SINGLETON_ID, sequence=0, changed_at=utc(now))
+        row = ListState(id=SINGLETON_ID, sequence=INITIAL_SEQUENCE, changed_at=utc(now))
         session.add(row)
     row.sequence += 1
     row.changed_at = utc(now)

@@ -306,7 +306,7 @@ def test_list_sequence_increases_on_every_change(session: Session) -> None:
     registry.suspend_entity(session, did=ISSUER, actor=ADMIN, reason="s", now=day(2))
     session.commit()
     seen.append(sequence())
-    assert seen == [1, 2, 3]
+    assert seen == [2, 3, 4]
 
 
 def test_list_issuers_filters_and_pages(session: Session) -> None:
