@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import base64
+import re
 from typing import Final
 
 from credentials.errors import MalformedError
@@ -54,9 +55,28 @@ def b64url_encode(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
+_B64URL_TEXT: Final = re.compile(r"[A-Za-z0-9_-]*")
+_B64URL_INDEX: Final = {
+    char: index
+    for index, char in enumerate(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    )
+}
+
+
 def b64url_decode(text: str) -> bytes:
-    if not all(c.isalnum() or c in "-_" for c in text):
+    """Strict, canonical base64url without padding (RFC 7515 §2, RFC 4648 §3.5).
+
+    The unused low bits of the last character must be zero, so that one byte string has
+    exactly one encoding (otherwise a signature could be re-encoded and still verify).
+    """
+    if _B64URL_TEXT.fullmatch(text) is None:
         raise MalformedError("invalid base64url text")
+    rem = len(text) % 4
+    if rem == 1:
+        raise MalformedError("invalid base64url length")
+    if rem and _B64URL_INDEX[text[-1]] & (0x0F if rem == 2 else 0x03):
+        raise MalformedError("non-canonical base64url text")
     try:
         return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
     except ValueError as exc:

@@ -9,18 +9,16 @@ the Disclosure ... as it appears in the SD-JWT").
 from __future__ import annotations
 
 import base64
-import binascii
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
 
+from credentials import multiformats as mf
+from credentials.errors import MalformedError
 from credentials.sd_jwt.constants import RESERVED_CLAIM_NAMES
 from credentials.sd_jwt.digest import b64_digest
 from credentials.sd_jwt.errors import DisclosureError
-
-_B64URL: Final = re.compile(r"[A-Za-z0-9_-]+")
 
 #: Salt bytes per disclosure; RFC 9901 §9.3 recommends at least 128 bits.
 SALT_BYTES: Final = 16
@@ -30,16 +28,6 @@ SaltSource = Callable[[], bytes]
 
 def b64url_encode(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def b64url_decode(text: str) -> bytes:
-    """Strict base64url without padding; raises :class:`ValueError`."""
-    if _B64URL.fullmatch(text) is None or len(text) % 4 == 1:
-        raise ValueError("not base64url")
-    try:
-        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-    except binascii.Error as exc:
-        raise ValueError("not base64url") from exc
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,9 +68,9 @@ def decode_disclosure(encoded: str, sd_alg: str) -> Disclosure:
     digest is found and is checked by the caller.
     """
     try:
-        array = json.loads(b64url_decode(encoded).decode("utf-8"))
-    except (ValueError, RecursionError) as exc:
-        raise DisclosureError(f"disclosure is not base64url-encoded JSON: {exc}") from None
+        array = json.loads(mf.b64url_decode(encoded).decode("utf-8"))
+    except (MalformedError, ValueError, RecursionError):
+        raise DisclosureError("disclosure is not base64url-encoded JSON") from None
     if not isinstance(array, list) or len(array) not in (2, 3):
         raise DisclosureError("a disclosure must be a JSON array of 2 or 3 elements")
     salt = array[0]

@@ -19,10 +19,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from credentials import multiformats as mf
 from credentials.errors import MalformedError
 from credentials.keys import Signer
 from credentials.sd_jwt.constants import ARRAY_DIGEST_KEY, SD_DIGESTS_KEY
-from credentials.sd_jwt.disclosure import Disclosure, b64url_decode
+from credentials.sd_jwt.disclosure import Disclosure
 from credentials.sd_jwt.errors import SelectionError
 from credentials.sd_jwt.key_binding import create_kb_jwt
 from credentials.sd_jwt.processing import decode_disclosures, sd_alg_of
@@ -121,8 +122,8 @@ def create_presentation(
     if parts.kb_jwt is not None:
         raise MalformedError("an issued SD-JWT must not carry a KB-JWT")
     try:
-        payload = json.loads(b64url_decode(parts.issuer_jwt.split(".")[1]))
-    except (ValueError, IndexError):
+        payload = json.loads(mf.b64url_decode(parts.issuer_jwt.split(".")[1]))
+    except (MalformedError, ValueError, IndexError):
         raise MalformedError("issuer JWT payload is not base64url JSON") from None
     if not isinstance(payload, dict):
         raise MalformedError("issuer JWT payload must be a JSON object")

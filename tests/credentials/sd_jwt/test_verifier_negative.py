@@ -443,3 +443,13 @@ def test_raising_api_raises_credential_errors(issuer_signer) -> None:
             now=NOW,
             require_key_binding=False,
         )
+
+
+def test_non_canonical_base64url_signature_is_refused(issuer_signer) -> None:
+    jwt = signed(BASE, issuer_signer)
+    assert _check(combine(jwt), issuer_signer).verified
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    last = alphabet.index(jwt[-1])
+    assert len(jwt.rsplit(".", 1)[1]) % 4 == 2
+    twin = jwt[:-1] + alphabet[last | 0x01]
+    _failed(_check(combine(twin), issuer_signer), "malformed")
