@@ -246,6 +246,7 @@ def test_default_transport_ignores_the_environment(monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("HTTPS_PROXY", "http://proxy.invalid:3128")
     monkeypatch.setenv("HTTP_PROXY", "http://proxy.invalid:3128")
     transport = SafeFetcher()._default_transport()
+    assert isinstance(transport, httpx.HTTPTransport)
     assert type(transport._pool).__name__ == "ConnectionPool"
     transport.close()
 

@@ -42,12 +42,10 @@ def test_random_encoded_list(data: bytes, size: int) -> None:
 @settings(max_examples=200, deadline=None)
 @given(text=st.text(max_size=200))
 def test_random_text(text: str) -> None:
-    for call in (
-        lambda: decode_list(text),
-        lambda: decode_status_list({"bits": 1, "lst": text}),
-    ):
-        with contextlib.suppress(CredentialError):
-            call()
+    with contextlib.suppress(CredentialError):
+        decode_list(text)
+    with contextlib.suppress(CredentialError):
+        decode_status_list({"bits": 1, "lst": text})
 
 
 @settings(max_examples=100, deadline=None)
