@@ -45,7 +45,7 @@ def _json_b64(value: Mapping[str, Any]) -> str:
 def sign_compact(
     header: Mapping[str, Any], payload: bytes | Mapping[str, Any], signer: Signer
 ) -> str:
-    """Sign ``payload`` with ``signer``; ``alg`` (and ``kid`` unless given) come from it."""
+    """Sign ``payload`` with ``signer``; ``alg`` comes from it (``kid`` only if in ``header``)."""
     protected = {"alg": signer.algorithm, **header}
     if protected["alg"] != signer.algorithm:
         raise SignatureError(f"header alg {protected['alg']} differs from the signer's")
