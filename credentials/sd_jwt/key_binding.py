@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any, Final
 
 from credentials.errors import CredentialError, HolderBindingError
@@ -49,10 +50,17 @@ def holder_key(cnf: object) -> PublicKey:
     jwk = cnf.get("jwk")
     if not isinstance(jwk, Mapping):
         raise HolderBindingError("cnf does not carry a jwk")
+    members = tuple(sorted((k, v) for k, v in jwk.items() if isinstance(v, str)))
     try:
-        return public_key_from_jwk(jwk)
+        return _cached_key(members)
     except CredentialError as exc:
         raise HolderBindingError(f"cnf.jwk is not usable: {exc.detail}") from None
+
+
+@lru_cache(maxsize=256)
+def _cached_key(members: tuple[tuple[str, str], ...]) -> PublicKey:
+    """Loading a point costs as much as a third of a verification; holders repeat."""
+    return public_key_from_jwk(dict(members))
 
 
 def verify_kb_jwt(
