@@ -1,0 +1,317 @@
+"""Every sandbox persona, against the offline registry: which credentials, and why not."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from attestia.sandbox.personas import CERTIFICATION_DIRIGEANT_ACR, Persona, load_personas
+from issuer.company.offline import OfflineRegistry
+from issuer.eligibility.decisions import CREDENTIAL_KINDS, EligibilityReport
+from issuer.eligibility.identity import AuthenticatedIdentity
+from issuer.eligibility.rules import evaluate
+
+NOW = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
+CR, LR, EC, PA, GX = CREDENTIAL_KINDS
+CERT = CERTIFICATION_DIRIGEANT_ACR
+
+# persona id, chosen SIRET (None: first), acr, expected {kind: "eligible" | reason code}
+CASES: list[tuple[str, str | None, str, dict[str, str]]] = [
+    (
+        "presidente-sas",
+        None,
+        CERT,
+        {CR: "eligible", LR: "eligible", EC: "eligible", PA: "not_public_agent", GX: "eligible"},
+    ),
+    (
+        "presidente-sas",
+        "91845372100022",
+        "eidas1",
+        {
+            CR: "eligible",
+            LR: "eligible",
+            EC: "certification_not_presented",
+            PA: "not_public_agent",
+            GX: "eligible",
+        },
+    ),
+    (
+        "gerant-sarl",
+        None,
+        "eidas1",
+        {
+            CR: "eligible",
+            LR: "eligible",
+            EC: "certification_not_presented",
+            PA: "not_public_agent",
+            GX: "eligible",
+        },
+    ),
+    (
+        "entrepreneur-individuel",
+        None,
+        "eidas1",
+        {CR: "eligible", LR: "eligible", EC: "eligible", PA: "not_public_agent", GX: "eligible"},
+    ),
+    (
+        "salarie-sans-mandat",
+        None,
+        "eidas1",
+        {
+            CR: "eligible",
+            LR: "no_active_mandate",
+            EC: "certification_not_presented",
+            PA: "not_public_agent",
+            GX: "eligible",
+        },
+    ),
+    (
+        "agent-territorial",
+        None,
+        "eidas1",
+        {
+            CR: "eligible",
+            LR: "no_active_mandate",
+            EC: "certification_not_presented",
+            PA: "eligible",
+            GX: "eligible",
+        },
+    ),
+    (
+        "membre-entreprise-cessee",
+        None,
+        "eidas1",
+        {
+            CR: "organisation_ceased",
+            LR: "organisation_ceased",
+            EC: "certification_not_presented",
+            PA: "not_public_agent",
+            GX: "organisation_ceased",
+        },
+    ),
+    (
+        "homonyme-dirigeant",
+        None,
+        "eidas1",
+        {
+            CR: "eligible",
+            LR: "close_match",
+            EC: "certification_not_presented",
+            PA: "not_public_agent",
+            GX: "eligible",
+        },
+    ),
+    (
+        "administrateur-registre",
+        None,
+        "eidas2",
+        {
+            CR: "eligible",
+            LR: "no_active_mandate",
+            EC: "certification_not_presented",
+            PA: "eligible",
+            GX: "eligible",
+        },
+    ),
+    (
+        "president-holding",
+        None,
+        CERT,
+        {CR: "eligible", LR: "eligible", EC: "eligible", PA: "not_public_agent", GX: "eligible"},
+    ),
+    (
+        "president-holding",
+        "90261587100016",
+        CERT,
+        {
+            CR: "eligible",
+            LR: "represented_by_legal_person",
+            EC: "represented_by_legal_person",
+            PA: "not_public_agent",
+            GX: "eligible",
+        },
+    ),
+    (
+        "dirigeante-non-diffusible",
+        None,
+        "eidas1",
+        {
+            CR: "organisation_not_diffusible",
+            LR: "eligible",
+            EC: "certification_not_presented",
+            PA: "not_public_agent",
+            GX: "organisation_not_diffusible",
+        },
+    ),
+    (
+        "presidente-association",
+        None,
+        "eidas1",
+        {
+            CR: "eligible",
+            LR: "no_active_mandate",
+            EC: "certification_not_presented",
+            PA: "not_public_agent",
+            GX: "eligible",
+        },
+    ),
+    (
+        "agent-la-poste",
+        None,
+        "eidas1",
+        {
+            CR: "eligible",
+            LR: "no_active_mandate",
+            EC: "certification_not_presented",
+            PA: "not_public_agent",
+            GX: "eligible",
+        },
+    ),
+]
+
+
+def identity_of(persona: Persona, siret: str | None, acr: str) -> AuthenticatedIdentity:
+    claims = persona.userinfo(siret, acr)
+    civil = persona.civil_identity
+    identity = AuthenticatedIdentity.from_claims(claims, acr=acr)
+    if civil is None:
+        return identity
+    return AuthenticatedIdentity(
+        **{
+            **{f: getattr(identity, f) for f in AuthenticatedIdentity.__dataclass_fields__},
+            "birthdate": date.fromisoformat(civil.birthdate),
+            "gender": civil.gender,
+            "birthplace": civil.birthplace,
+        }
+    )
+
+
+def run(
+    identity: AuthenticatedIdentity, registry: OfflineRegistry | None = None, **options: timedelta
+) -> EligibilityReport:
+    registry = registry or OfflineRegistry(clock=lambda: NOW)
+    return asyncio.run(evaluate(identity, registry, now=NOW, **options))
+
+
+def outcome(report: EligibilityReport, kind: str) -> str:
+    decision = report.decisions[kind]  # type: ignore[index]
+    if decision.eligible:
+        return "eligible"
+    assert decision.reason is not None
+    return decision.reason.code
+
+
+@pytest.mark.parametrize(
+    ("persona_id", "siret", "acr", "expected"),
+    [
+        pytest.param(*case, id=f"{case[0]}-{case[1] or 'default'}-{case[2].rsplit('/', 1)[-1]}")
+        for case in CASES
+    ],
+)
+def test_persona_eligibility(
+    persona_id: str, siret: str | None, acr: str, expected: dict[str, str]
+) -> None:
+    persona = load_personas().get(persona_id)
+    report = run(identity_of(persona, siret, acr))
+    assert {kind: outcome(report, kind) for kind in CREDENTIAL_KINDS} == expected
+
+
+def test_every_persona_is_covered() -> None:
+    assert {case[0] for case in CASES} == {p.id for p in load_personas()}
+
+
+def test_refusals_carry_french_and_english_sentences() -> None:
+    persona = load_personas().get("membre-entreprise-cessee")
+    reason = run(identity_of(persona, None, "eidas1"))[CR].reason
+    assert reason is not None
+    assert reason.message_fr == "Entreprise cessée le 2024-03-01"
+    assert reason.message_en == "company ceased on 2024-03-01"
+
+
+def test_close_match_names_the_differing_criterion() -> None:
+    persona = load_personas().get("homonyme-dirigeant")
+    decision = run(identity_of(persona, None, "eidas1"))[LR]
+    assert decision.match is not None and decision.match.score == 4
+    assert decision.match.mismatched == ("birth_date",)
+    assert decision.reason is not None
+    assert "4 of 5" in decision.reason.message_en
+    assert "date de naissance" in decision.reason.message_fr
+
+
+def test_eligible_decisions_carry_their_facts() -> None:
+    persona = load_personas().get("presidente-sas")
+    report = run(identity_of(persona, None, CERT))
+    executive = report[EC]
+    assert executive.certification_method == "proconnect_acr"
+    assert executive.match is not None and executive.match.mandate.role_code == "73"
+    assert set(executive.match.matched) == {
+        "family_name",
+        "given_name",
+        "gender",
+        "birth_date",
+        "birthplace",
+    }
+    assert report[CR].legal_unit is not None
+    assert report[CR].legal_unit.vat_number == "FR30918453721"
+    assert report[GX].subdivision_code == "FR-44"
+    assert [s.source for s in report.sources][:2] == [
+        "offline:recherche-entreprises",
+        "offline:recherche-entreprises",
+    ]
+
+
+def test_gaia_x_uses_the_head_office_subdivision() -> None:
+    persona = load_personas().get("agent-la-poste")
+    decision = run(identity_of(persona, None, "eidas1"))[GX]
+    assert decision.head_office is not None
+    assert decision.head_office.siret == "35600000000048"
+    assert decision.subdivision_code == "FR-75C"
+
+
+def test_stale_data_makes_nothing_eligible() -> None:
+    persona = load_personas().get("presidente-sas")
+    old = OfflineRegistry(clock=lambda: NOW - timedelta(hours=30))
+    report = run(identity_of(persona, None, CERT), old, max_age=timedelta(hours=24))
+    assert report.eligible_kinds == ()
+    assert outcome(report, CR) == "stale_data"
+    assert report[CR].reason is not None
+    assert report[CR].reason.message_en == (
+        "data from offline:recherche-entreprises older than 24 hours"
+    )
+
+
+@pytest.mark.parametrize(
+    ("siret", "code"),
+    [
+        pytest.param("91845372100015", "invalid_siret", id="luhn"),
+        pytest.param("52718463400022", "organisation_not_found", id="unknown-establishment"),
+        pytest.param("40483304800022", "organisation_not_found", id="unknown-siren"),
+    ],
+)
+def test_missing_data_makes_nothing_eligible(siret: str, code: str) -> None:
+    identity = AuthenticatedIdentity(
+        given_name="Eloise",
+        usual_name="D'ALMEIDA",
+        email="e@example.org",
+        uid="1",
+        siret=siret,
+        acr=CERT,
+        roles=("agent_public",),
+    )
+    report = run(identity)
+    assert report.eligible_kinds == ()
+    assert outcome(report, CR) == code
+
+
+def test_siren_claim_must_match_the_siret() -> None:
+    identity = AuthenticatedIdentity(
+        given_name="Eloise",
+        usual_name="D'ALMEIDA",
+        email="e@example.org",
+        uid="1",
+        siret="52718463400014",
+        siren="918453721",
+    )
+    assert outcome(run(identity), CR) == "siren_mismatch"
