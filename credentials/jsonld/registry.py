@@ -34,7 +34,7 @@ from credentials.jsonld.errors import (
 #: Upper bound on one registered context document (the largest standard one is 10 KB).
 MAX_CONTEXT_BYTES: Final = 256 * 1024
 #: pyld keeps resolved contexts per registry; inline contexts found in documents are cached
-#: too, so the cache is bounded.
+#: too, up to this many entries.
 RESOLVED_CONTEXT_CACHE_SIZE: Final = 256
 
 CREDENTIALS_V1: Final = "https://www.w3.org/2018/credentials/v1"
@@ -93,6 +93,23 @@ def _standard_documents() -> tuple[MappingProxyType[str, Any], MappingProxyType[
     return MappingProxyType(documents), MappingProxyType(digests)
 
 
+class _ResolvedContextCache(dict[str, Any]):
+    """pyld's shared resolved-context cache for one registry.
+
+    Registered URLs are always kept; other keys (the canonical JSON of inline contexts found
+    in documents) only while the cache is below :data:`RESOLVED_CONTEXT_CACHE_SIZE`, so an
+    attacker cannot grow it. Plain ``dict`` operations keep it safe under threads.
+    """
+
+    def __init__(self, pinned: frozenset[str]) -> None:
+        super().__init__()
+        self._pinned = pinned
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        if key in self._pinned or len(self) < RESOLVED_CONTEXT_CACHE_SIZE:
+            super().__setitem__(key, value)
+
+
 class ContextRegistry:
     """An immutable URL → context-document map, with pyld's resolved-context cache.
 
@@ -104,11 +121,9 @@ class ContextRegistry:
     __slots__ = ("_cache", "_digests", "_documents")
 
     def __init__(self, documents: Mapping[str, Any], digests: Mapping[str, str]) -> None:
-        from cachetools import LRUCache
-
         self._documents: Mapping[str, Any] = MappingProxyType(dict(documents))
         self._digests: Mapping[str, str] = MappingProxyType(dict(digests))
-        self._cache: LRUCache[str, Any] = LRUCache(maxsize=RESOLVED_CONTEXT_CACHE_SIZE)
+        self._cache = _ResolvedContextCache(frozenset(self._documents))
 
     @classmethod
     def standard(cls) -> ContextRegistry:

@@ -25,6 +25,7 @@ from credentials.jsonld.registry import (
     DID_V1,
     JWS_2020_V1,
     MULTIKEY_V1,
+    RESOLVED_CONTEXT_CACHE_SIZE,
     STATUS_LIST_2021_V1,
     embedded_bytes,
     embedded_index,
@@ -174,3 +175,13 @@ def test_swapped_context_changes_the_canonical_form_and_caches_stay_separate() -
     assert "https://b.example/" in second
     assert first != second
     assert canonicalize(document, honest) == first
+
+
+def test_inline_contexts_cannot_grow_the_cache_without_bound() -> None:
+    registry = ContextRegistry.standard()
+    for index in range(RESOLVED_CONTEXT_CACHE_SIZE + 20):
+        canonicalize({"@context": {"p": f"https://a.example/{index}"}, "p": "v"}, registry)
+    cache = registry.pyld_options()["contextResolver"].shared_cache
+    assert len(cache) <= RESOLVED_CONTEXT_CACHE_SIZE
+    canonicalize({"@context": CREDENTIALS_V2, "type": "VerifiableCredential"}, registry)
+    assert CREDENTIALS_V2 in cache
