@@ -233,7 +233,8 @@ def test_refusals_carry_french_and_english_sentences() -> None:
 def test_close_match_names_the_differing_criterion() -> None:
     persona = load_personas().get("homonyme-dirigeant")
     decision = run(identity_of(persona, None, "eidas1"))[LR]
-    assert decision.match is not None and decision.match.score == 4
+    assert decision.match is not None
+    assert decision.match.score == 4
     assert decision.match.mismatched == ("birth_date",)
     assert decision.reason is not None
     assert "4 of 5" in decision.reason.message_en
@@ -245,7 +246,8 @@ def test_eligible_decisions_carry_their_facts() -> None:
     report = run(identity_of(persona, None, CERT))
     executive = report[EC]
     assert executive.certification_method == "proconnect_acr"
-    assert executive.match is not None and executive.match.mandate.role_code == "73"
+    assert executive.match is not None
+    assert executive.match.mandate.role_code == "73"
     assert set(executive.match.matched) == {
         "family_name",
         "given_name",
