@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -20,7 +21,13 @@ def _numeric_date(claims: Mapping[str, Any], name: str) -> float | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise MalformedError(f"{name} must be a NumericDate")
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError:
+        raise MalformedError(f"{name} is out of range") from None
+    if not math.isfinite(number):
+        raise MalformedError(f"{name} must be a finite NumericDate")
+    return number
 
 
 def check_time_claims(

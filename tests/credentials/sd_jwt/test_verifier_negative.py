@@ -11,6 +11,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 
 from credentials.errors import CredentialError, HolderBindingError
+from credentials.jose import sign_compact
 from credentials.keys import SoftwareSigner
 from credentials.result import VerificationResult
 from credentials.sd_jwt import (
@@ -453,3 +454,16 @@ def test_non_canonical_base64url_signature_is_refused(issuer_signer) -> None:
     assert len(jwt.rsplit(".", 1)[1]) % 4 == 2
     twin = jwt[:-1] + alphabet[last | 0x01]
     _failed(_check(combine(twin), issuer_signer), "malformed")
+
+
+@pytest.mark.parametrize("exp", [10**400, float("nan"), "tomorrow"], ids=["huge", "nan", "text"])
+def test_exp_that_is_not_a_finite_numeric_date_is_malformed(issuer_signer, exp) -> None:
+    payload = json.dumps({**BASE, "exp": exp}).encode()
+    token = sign_compact({"typ": "dc+sd-jwt"}, payload, issuer_signer)
+    _failed(_check(combine(token), issuer_signer), "malformed")
+
+
+def test_kb_iat_out_of_float_range_is_refused(issuer_signer, holder_signer) -> None:
+    issued = _bound(issuer_signer, holder_signer)
+    presentation = _present(issued, holder_signer, iat=10**400)
+    _failed(_check(presentation, issuer_signer, require_key_binding=True), "holder_binding")
