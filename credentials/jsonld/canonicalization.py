@@ -111,6 +111,8 @@ def _credential_error_in(exc: BaseException) -> CredentialError | None:
 
 def to_rdf(document: Mapping[str, Any], registry: ContextRegistry) -> RdfDataset:
     """Deserialize JSON-LD to an RDF dataset (pyld's dict form) with ``registry``'s contexts."""
+    if not isinstance(document, Mapping):
+        raise JsonLdError("a JSON-LD document must be a JSON object")
     check_input_bounds(document)
     options = registry.pyld_options()
     options["base"] = ""

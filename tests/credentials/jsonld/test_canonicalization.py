@@ -186,3 +186,10 @@ def test_self_referencing_blank_node_is_hashed_once_per_quad() -> None:
     expected = "_:c14n0 <urn:p> <urn:a> .\n_:c14n1 <urn:p> _:c14n1 .\n"
     assert canonicalize_dataset(parse_nquads(nquads)) == expected
     assert _oxigraph(nquads) == expected
+
+
+@pytest.mark.parametrize("document", ["https://www.w3.org/ns/credentials/v2", [], 3])
+def test_only_json_objects_are_canonicalised(document: Any) -> None:
+    """A string would make pyld dereference it as a URL; only objects are accepted."""
+    with pytest.raises(JsonLdError):
+        to_rdf(document, ContextRegistry.standard())
