@@ -1,11 +1,11 @@
-"""Tables of the composition layer: the signing keys and the key store's check value."""
+"""Tables of the composition layer: signing keys, the key store check value, web sessions."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Index, LargeBinary, String, text
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, LargeBinary, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from attestia.db import AttestiaBase
@@ -50,3 +50,31 @@ class KeyStoreMeta(AttestiaBase):
     id: Mapped[int] = mapped_column(primary_key=True)
     check_value: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class WebSessionRow(AttestiaBase):
+    """A browser session (``attestia.sessions``): the cookie holds an opaque id, this row
+    holds only its SHA-256, the session data and the authenticated identity."""
+
+    __tablename__ = "attestia_web_sessions"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    identity: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class WebLoginState(AttestiaBase):
+    """A login in progress (state, nonce, PKCE verifier…), bound to one browser session and
+    consumed once at the callback."""
+
+    __tablename__ = "attestia_web_login_states"
+
+    state_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    session_hash: Mapped[str] = mapped_column(
+        String(64), ForeignKey("attestia_web_sessions.id_hash", ondelete="CASCADE"), index=True
+    )
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -10,17 +10,25 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 ENV_PREFIX = "ATTESTIA_"
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 
 Mode = Literal["dev", "production"]
 RegistrySource = Literal["offline", "recherche-entreprises", "sirene", "api-entreprise", "rne"]
+ProConnectAuthMethod = Literal["client_secret_post", "client_secret_basic", "private_key_jwt"]
+#: Scopes asked of ProConnect (reference §1.5); ``roles`` and ``organization_label`` are
+#: scopes of their own in the federation's scope → claim map.
+DEFAULT_PROCONNECT_SCOPES = (
+    "openid given_name usual_name email uid siret siren organizational_unit "
+    "belonging_population phone idp_id idp_acr custom roles organization_label"
+).split()
+SANDBOX_PROCONNECT_PATH = "/sandbox/proconnect/api/v2"
 
 
 class SettingsError(ValueError):
@@ -59,6 +67,11 @@ class Settings(BaseSettings):
     proconnect_url: str = ""
     proconnect_client_id: str = ""
     proconnect_client_secret: SecretStr | None = None
+    proconnect_scopes: Annotated[list[str], NoDecode] = Field(default_factory=lambda: list(DEFAULT_PROCONNECT_SCOPES))
+    proconnect_userinfo_format: Literal["jwt", "json"] = "jwt"
+    proconnect_auth_method: ProConnectAuthMethod = "client_secret_post"
+    proconnect_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    proconnect_cache_seconds: int = Field(default=3600, ge=0)
 
     company_registry: RegistrySource = "offline"
 
@@ -79,6 +92,15 @@ class Settings(BaseSettings):
         if parts.query or parts.fragment:
             raise ValueError("must not have a query or fragment")
         return value.rstrip("/")
+
+    @field_validator("proconnect_scopes", mode="before")
+    @classmethod
+    def _split_scopes(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.split()
+        if isinstance(value, list) and "openid" not in value:
+            raise ValueError("must contain 'openid' (space-separated scopes)")
+        return value
 
     @field_validator("database_url")
     @classmethod
@@ -107,6 +129,21 @@ class Settings(BaseSettings):
         if self.proconnect_sandbox is None:
             return not self.is_production
         return self.proconnect_sandbox
+
+    @property
+    def proconnect_issuer_url(self) -> str:
+        """The configured ProConnect ``/api/v2`` URL, else the in-process sandbox's."""
+        if self.proconnect_url:
+            return self.proconnect_url.rstrip("/")
+        return self.base_url + SANDBOX_PROCONNECT_PATH
+
+    @property
+    def proconnect_redirect_uri(self) -> str:
+        return self.base_url + "/auth/callback"
+
+    @property
+    def proconnect_post_logout_redirect_uri(self) -> str:
+        return self.base_url + "/auth/logged-out"
 
     @property
     def resolved_database_url(self) -> str:
