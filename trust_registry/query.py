@@ -26,10 +26,10 @@ from typing import Any, Final
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from trust_registry.entity_store import current_state
 from trust_registry.errors import InvalidEntryError, NotFoundError
 from trust_registry.history import EntityState, HistoryEvent, authorisation_at, state_at
 from trust_registry.models import EntityEvent, TrustedEntity
-from trust_registry.registry import current_state
 from trust_registry.timestamps import format_time, utc
 from trust_registry.trust_checker import TrustDecision
 from trust_registry.validation import check_status

@@ -28,15 +28,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from trust_registry.audit import append_audit
-from trust_registry.errors import (
-    ConflictError,
-    EntityCancelledError,
-    InvalidTransitionError,
-    NotFoundError,
+from trust_registry.entity_store import (
+    current_state,
+    effective_time,
+    entity_types,
+    record_change,
+    writable_entity,
 )
-from trust_registry.history import EntityState, TypeGrant
-from trust_registry.models import SINGLETON_ID, EntityEvent, EntityType, ListState, TrustedEntity
+from trust_registry.errors import ConflictError, InvalidTransitionError, NotFoundError
+from trust_registry.history import EntityState
+from trust_registry.models import EntityType, TrustedEntity
 from trust_registry.timestamps import format_time, utc
 from trust_registry.validation import (
     check_country,
@@ -44,14 +45,10 @@ from trust_registry.validation import (
     check_jwk_thumbprints,
     check_kind,
     check_siren,
-    check_status,
     check_text,
     check_window,
     check_x509_thumbprints,
 )
-
-#: LoTESequenceNumber of the list of an empty registry.
-INITIAL_SEQUENCE = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,117 +61,6 @@ class EntityChanges:
     contact: str | None = None
     x509_thumbprints: tuple[str, ...] | None = None
     jwk_thumbprints: tuple[str, ...] | None = None
-
-
-def bump_list_sequence(session: Session, *, now: datetime) -> int:
-    """Increment the trusted list's sequence number.
-
-    The empty registry publishes sequence 1 (TS 119 602: the first list is 1), so the
-    first change makes it 2.
-    """
-    row = session.execute(
-        select(ListState).where(ListState.id == SINGLETON_ID).with_for_update()
-    ).scalar_one_or_none()
-    if row is None:
-        row = ListState(id=SINGLETON_ID, sequence=INITIAL_SEQUENCE, changed_at=utc(now))
-        session.add(row)
-    row.sequence += 1
-    row.changed_at = utc(now)
-    session.flush()
-    return row.sequence
-
-
-def _load(session: Session, did: str) -> TrustedEntity:
-    entity = session.execute(
-        select(TrustedEntity).where(TrustedEntity.did == did).with_for_update()
-    ).scalar_one_or_none()
-    if entity is None:
-        raise NotFoundError(f"no trusted entity {did!r}")
-    return entity
-
-
-def _writable(session: Session, did: str) -> TrustedEntity:
-    entity = _load(session, did)
-    if entity.status == "cancelled":
-        raise EntityCancelledError(f"{did} is cancelled; cancellation is final")
-    return entity
-
-
-def _types(session: Session, entity: TrustedEntity) -> list[EntityType]:
-    return list(
-        session.execute(
-            select(EntityType)
-            .where(EntityType.entity_id == entity.id)
-            .order_by(EntityType.kind, EntityType.type_value)
-        ).scalars()
-    )
-
-
-def current_state(session: Session, entity: TrustedEntity) -> EntityState:
-    """The projection of ``entity`` as an :class:`EntityState`."""
-    grants = tuple(
-        TypeGrant(check_kind(t.kind), t.type_value, t.valid_from, t.valid_until, t.granted_at)
-        for t in _types(session, entity)
-    )
-    return EntityState(
-        did=entity.did,
-        legal_name=entity.legal_name,
-        siren=entity.siren,
-        country=entity.country,
-        contact=entity.contact,
-        x509_thumbprints=tuple(entity.x509_thumbprints),
-        jwk_thumbprints=tuple(entity.jwk_thumbprints),
-        status=check_status(entity.status),
-        status_since=entity.status_since,
-        accredited_by=entity.accredited_by,
-        types=grants,
-    )
-
-
-def _record(
-    session: Session,
-    entity: TrustedEntity,
-    *,
-    event: str,
-    changes: dict[str, Any],
-    before: EntityState | None,
-    actor: str,
-    reason: str | None,
-    effective_at: datetime,
-    now: datetime,
-) -> EntityState:
-    session.flush()
-    after = current_state(session, entity)
-    entity.revision += 1
-    entity.updated_at = effective_at
-    session.add(
-        EntityEvent(
-            entity_id=entity.id,
-            revision=entity.revision,
-            event=event,
-            effective_at=effective_at,
-            actor=actor,
-            reason=reason,
-            changes=changes,
-            state=after.to_json(),
-        )
-    )
-    bump_list_sequence(session, now=now)
-    append_audit(
-        session,
-        actor=actor,
-        action=f"entity.{event}",
-        target=f"entity:{entity.did}",
-        before=before.to_json() if before is not None else None,
-        after={**after.to_json(), "revision": entity.revision},
-        reason=reason,
-        now=now,
-    )
-    return after
-
-
-def _effective(entity: TrustedEntity, now: datetime) -> datetime:
-    return max(utc(now), entity.updated_at)
 
 
 def create_entity(
@@ -214,7 +100,7 @@ def create_entity(
     session.add(entity)
     session.flush()
     changes = {"did": did}
-    return _record(
+    return record_change(
         session,
         entity,
         event="created",
@@ -237,7 +123,7 @@ def update_entity(
     now: datetime,
 ) -> EntityState:
     """Change descriptive fields and identifiers (not status, not types)."""
-    entity = _writable(session, did)
+    entity = writable_entity(session, did)
     before = current_state(session, entity)
     new: dict[str, Any] = {}
     if changes.legal_name is not None:
@@ -254,7 +140,7 @@ def update_entity(
         new["jwk_thumbprints"] = check_jwk_thumbprints(changes.jwk_thumbprints)
     for name, value in new.items():
         setattr(entity, name, value)
-    return _record(
+    return record_change(
         session,
         entity,
         event="updated",
@@ -262,13 +148,13 @@ def update_entity(
         before=before,
         actor=actor,
         reason=reason,
-        effective_at=_effective(entity, now),
+        effective_at=effective_time(entity, now),
         now=now,
     )
 
 
 def _find_type(session: Session, entity: TrustedEntity, kind: str, type_value: str) -> EntityType:
-    for row in _types(session, entity):
+    for row in entity_types(session, entity):
         if row.kind == kind and row.type_value == type_value:
             return row
     raise NotFoundError(f"{entity.did} has no {kind} {type_value!r}")
@@ -287,16 +173,16 @@ def add_type(
     now: datetime,
 ) -> EntityState:
     """Grant a credential type; it authorises nothing before it is recorded."""
-    entity = _writable(session, did)
+    entity = writable_entity(session, did)
     kind = check_kind(kind)
     type_value = check_text(type_value, "type")
     start = utc(valid_from) if valid_from is not None else utc(now)
     until = utc(valid_until) if valid_until is not None else None
     check_window(start, until)
-    if any(t.kind == kind and t.type_value == type_value for t in _types(session, entity)):
+    if any(t.kind == kind and t.type_value == type_value for t in entity_types(session, entity)):
         raise ConflictError(f"{did} already has {kind} {type_value!r}")
     before = current_state(session, entity)
-    effective = _effective(entity, now)
+    effective = effective_time(entity, now)
     session.add(
         EntityType(
             entity_id=entity.id,
@@ -308,7 +194,7 @@ def add_type(
         )
     )
     changes = _type_changes(kind, type_value, start, until)
-    return _record(
+    return record_change(
         session,
         entity,
         event="type_added",
@@ -334,16 +220,16 @@ def change_type_window(
     now: datetime,
 ) -> EntityState:
     """Replace a granted type's window, from now on."""
-    entity = _writable(session, did)
+    entity = writable_entity(session, did)
     row = _find_type(session, entity, check_kind(kind), type_value)
     start = utc(valid_from)
     until = utc(valid_until) if valid_until is not None else None
     check_window(start, until)
     before = current_state(session, entity)
-    effective = _effective(entity, now)
+    effective = effective_time(entity, now)
     row.valid_from, row.valid_until, row.granted_at = start, until, effective
     changes = _type_changes(row.kind, type_value, start, until)
-    return _record(
+    return record_change(
         session,
         entity,
         event="type_window_changed",
@@ -367,11 +253,11 @@ def remove_type(
     now: datetime,
 ) -> EntityState:
     """Withdraw a credential type from now on (its past grants stay in the history)."""
-    entity = _writable(session, did)
+    entity = writable_entity(session, did)
     row = _find_type(session, entity, check_kind(kind), type_value)
     before = current_state(session, entity)
     session.delete(row)
-    return _record(
+    return record_change(
         session,
         entity,
         event="type_removed",
@@ -379,7 +265,7 @@ def remove_type(
         before=before,
         actor=actor,
         reason=reason,
-        effective_at=_effective(entity, now),
+        effective_at=effective_time(entity, now),
         now=now,
     )
 
@@ -406,13 +292,13 @@ def _set_status(
     reason: str | None,
     now: datetime,
 ) -> EntityState:
-    entity = _writable(session, did)
+    entity = writable_entity(session, did)
     if entity.status not in allowed_from:
         raise InvalidTransitionError(f"cannot go from {entity.status} to {to}")
     before = current_state(session, entity)
-    effective = _effective(entity, now)
+    effective = effective_time(entity, now)
     entity.status, entity.status_since = to, effective
-    return _record(
+    return record_change(
         session,
         entity,
         event=event,

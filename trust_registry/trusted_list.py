@@ -28,12 +28,12 @@ from sqlalchemy.orm import Session
 from credentials.errors import ExpiredError, MalformedError, NotYetValidError
 from credentials.jose import JosePolicy, sign_compact, verify_compact
 from credentials.keys import PublicKey, Signer
+from trust_registry.entity_store import INITIAL_SEQUENCE
 from trust_registry.errors import RegistryError
 from trust_registry.history import ServicePeriod, ServiceStatus
 from trust_registry.lote import STATUS_URIS, ListProfile, build_lote
 from trust_registry.models import SINGLETON_ID, ListState, TrustedEntity
 from trust_registry.query import load_history
-from trust_registry.registry import INITIAL_SEQUENCE
 from trust_registry.timestamps import format_time, parse_time, utc
 from trust_registry.trust_checker import TrustDecision
 from trust_registry.validation import check_kind

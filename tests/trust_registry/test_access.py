@@ -145,7 +145,7 @@ def test_administrators(session: Session) -> None:
 )
 def test_invalid_administrators(session: Session, fields: dict[str, str]) -> None:
     with pytest.raises(InvalidEntryError):
-        admins.add_administrator(session, **fields, actor=ADMIN, now=T0)  # type: ignore[arg-type]
+        admins.add_administrator(session, **fields, actor=ADMIN, now=T0)
 
 
 def test_duplicate_administrator(session: Session) -> None:

@@ -218,13 +218,15 @@ def test_concurrent_writers_do_not_fork_the_chain(engine: Engine) -> None:
         try:
             barrier.wait()
             for index in range(per_writer):
-                _retry(
-                    sessions,
-                    lambda s, i=index: append_audit(
-                        s, actor=f"writer{number}", action="test.append", target=f"t:{i}",
-                        before=None, after={"i": i}, reason=None, now=day(number),
-                    ),
-                )  # fmt: skip
+
+                def append(session: Session, i: int = index) -> object:
+                    return append_audit(
+                        session, actor=f"writer{number}", action="test.append",
+                        target=f"t:{i}", before=None, after={"i": i}, reason=None,
+                        now=day(number),
+                    )  # fmt: skip
+
+                _retry(sessions, append)
         except Exception as exc:  # noqa: BLE001 (reported by the main thread)
             errors.append(exc)
 

@@ -28,10 +28,17 @@ def authorised(session: Session, when: datetime, *, now: datetime | None = None)
     ).authorized
 
 
-def grant(session: Session, *, now: datetime, **window: datetime | None) -> None:
+def grant(
+    session: Session,
+    *,
+    now: datetime,
+    valid_from: datetime | None = None,
+    valid_until: datetime | None = None,
+) -> None:
     registry.add_type(
-        session, did=ISSUER, type_value=VCT, kind="vct", actor=ADMIN, now=now, **window
-    )
+        session, did=ISSUER, type_value=VCT, kind="vct", actor=ADMIN, now=now,
+        valid_from=valid_from, valid_until=valid_until,
+    )  # fmt: skip
     session.commit()
 
 
@@ -67,7 +74,7 @@ def test_duplicate_did_refused(session: Session) -> None:
 def test_invalid_fields_refused(session: Session, field: str, value: str) -> None:
     fields = {"did": ISSUER, "siren": SIREN, "country": "FR", "legal_name": "X", field: value}
     with pytest.raises(InvalidEntryError):
-        registry.create_entity(session, **fields, actor=ADMIN, now=T0)  # type: ignore[arg-type]
+        registry.create_entity(session, **fields, actor=ADMIN, now=T0)
 
 
 def test_naive_datetime_refused(session: Session) -> None:
@@ -276,7 +283,9 @@ def test_history_is_append_only_and_complete(session: Session) -> None:
     assert history[2]["changes"] == {"contact": "mailto:x@example.fr"}
     assert history[2]["reason"] == "new contact"
     assert history[3]["state"]["status"] == "suspended"
-    assert query.get_issuer_at(session, did=ISSUER, time=day(1.5))["types"][0]["type"] == VCT
+    then = query.get_issuer_at(session, did=ISSUER, time=day(1.5))
+    assert then is not None
+    assert then["types"][0]["type"] == VCT
     assert query.get_issuer_at(session, did=ISSUER, time=T0 - timedelta(days=1)) is None
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -46,7 +47,7 @@ def scenario(session: Session, until: float = 100) -> None:
     """Two issuers through every kind of change, over ``until`` days (at most 100)."""
     register(session, now=T0)
     register(session, did=OTHER, now=day(3), siren=None)
-    steps = [
+    steps: list[Callable[[], object]] = [
         lambda: registry.add_type(
             session, did=ISSUER, type_value=VCT, kind="vct", valid_from=T0,
             valid_until=day(60), actor=ADMIN, now=day(5),
