@@ -58,7 +58,13 @@ def _data(document: Any) -> Mapping[str, Any]:
 
 def _freshness(document: Any, fetched_at: datetime) -> DataFreshness:
     meta = _read.opt_obj(_read.obj(document, "response").get("meta"), "meta") or {}
-    return DataFreshness(SOURCE, fetched_at, _read.opt_date(meta, "date_derniere_mise_a_jour"))
+    key = "date_derniere_mise_a_jour"
+    updated = (
+        _read.opt_timestamp_date(meta, key)
+        if isinstance(meta.get(key), int)
+        else _read.opt_date(meta, key)
+    )
+    return DataFreshness(SOURCE, fetched_at, updated)
 
 
 def parse_unite_legale(unit: Mapping[str, Any], *, freshness: DataFreshness) -> LegalUnit:
