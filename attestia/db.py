@@ -41,8 +41,9 @@ class AttestiaBase(DeclarativeBase):
 def all_metadata() -> list[MetaData]:
     """The metadata of every package whose tables Alembic manages."""
     import attestia.models  # noqa: F401  (registers the tables)
+    from trust_registry.models import RegistryBase
 
-    return [AttestiaBase.metadata]
+    return [AttestiaBase.metadata, RegistryBase.metadata]
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
