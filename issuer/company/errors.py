@@ -1,4 +1,3 @@
-# ruff: noqa: N818  (names follow the domain vocabulary: NotFound, StaleData, ...)
 """Typed failures of company-register lookups.
 
 Every error carries a stable ``code`` and a user-facing message in French and in English

@@ -22,7 +22,7 @@ _COMMUNE_RE = re.compile(r"(?:[0-9]{2}|2[AB])[0-9]{3}")
 _CORSE_DU_SUD_MAX = 20199
 
 
-class UnknownLocation(ValueError):  # noqa: N818 - a domain term, like KeyError
+class UnknownLocation(ValueError):
     """The postal code, commune code or département is not a French one we can map."""
 
 
