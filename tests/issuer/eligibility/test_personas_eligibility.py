@@ -189,10 +189,12 @@ def identity_of(persona: Persona, siret: str | None, acr: str) -> AuthenticatedI
 
 
 def run(
-    identity: AuthenticatedIdentity, registry: OfflineRegistry | None = None, **options: timedelta
+    identity: AuthenticatedIdentity,
+    registry: OfflineRegistry | None = None,
+    max_age: timedelta = timedelta(hours=24),
 ) -> EligibilityReport:
     registry = registry or OfflineRegistry(clock=lambda: NOW)
-    return asyncio.run(evaluate(identity, registry, now=NOW, **options))
+    return asyncio.run(evaluate(identity, registry, now=NOW, max_age=max_age))
 
 
 def outcome(report: EligibilityReport, kind: str) -> str:
@@ -255,8 +257,9 @@ def test_eligible_decisions_carry_their_facts() -> None:
         "birth_date",
         "birthplace",
     }
-    assert report[CR].legal_unit is not None
-    assert report[CR].legal_unit.vat_number == "FR30918453721"
+    unit = report[CR].legal_unit
+    assert unit is not None
+    assert unit.vat_number == "FR30918453721"
     assert report[GX].subdivision_code == "FR-44"
     assert [s.source for s in report.sources][:2] == [
         "offline:recherche-entreprises",
@@ -278,8 +281,9 @@ def test_stale_data_makes_nothing_eligible() -> None:
     report = run(identity_of(persona, None, CERT), old, max_age=timedelta(hours=24))
     assert report.eligible_kinds == ()
     assert outcome(report, CR) == "stale_data"
-    assert report[CR].reason is not None
-    assert report[CR].reason.message_en == (
+    reason = report[CR].reason
+    assert reason is not None
+    assert reason.message_en == (
         "data from offline:recherche-entreprises older than 24 hours"
     )
 
