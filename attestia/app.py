@@ -17,9 +17,10 @@ from attestia.errors import install_error_handlers
 from attestia.logging_setup import configure_logging
 from attestia.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from attestia.services import Services, build_services
+from attestia.sessions import WebSessionMiddleware
 from attestia.settings import Settings
+from attestia.web import auth, health, home
 from attestia.web import did as did_routes
-from attestia.web import health, home
 
 STATIC_DIR = Path(__file__).with_name("static")
 
@@ -49,12 +50,18 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
     if services is not None:
         app.state.services = services
     install_error_handlers(app)
+    app.add_middleware(WebSessionMiddleware)
     app.add_middleware(BodySizeLimitMiddleware)
     app.add_middleware(RequestIdMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(health.router)
     app.include_router(did_routes.router)
     app.include_router(home.router)
+    app.include_router(auth.router)
+    if settings.sandbox_enabled:
+        from attestia.sandbox.proconnect import install_sandbox
+
+        install_sandbox(app, settings)
     return app
 
 

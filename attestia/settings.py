@@ -25,9 +25,22 @@ ProConnectAuthMethod = Literal["client_secret_post", "client_secret_basic", "pri
 #: Scopes asked of ProConnect (reference §1.5); ``roles`` and ``organization_label`` are
 #: scopes of their own in the federation's scope → claim map.
 DEFAULT_PROCONNECT_SCOPES = (
-    "openid given_name usual_name email uid siret siren organizational_unit "
-    "belonging_population phone idp_id idp_acr custom roles organization_label"
-).split()
+    "openid",
+    "given_name",
+    "usual_name",
+    "email",
+    "uid",
+    "siret",
+    "siren",
+    "organizational_unit",
+    "belonging_population",
+    "phone",
+    "idp_id",
+    "idp_acr",
+    "custom",
+    "roles",
+    "organization_label",
+)
 SANDBOX_PROCONNECT_PATH = "/sandbox/proconnect/api/v2"
 
 
@@ -67,7 +80,9 @@ class Settings(BaseSettings):
     proconnect_url: str = ""
     proconnect_client_id: str = ""
     proconnect_client_secret: SecretStr | None = None
-    proconnect_scopes: Annotated[list[str], NoDecode] = Field(default_factory=lambda: list(DEFAULT_PROCONNECT_SCOPES))
+    proconnect_scopes: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: list(DEFAULT_PROCONNECT_SCOPES)
+    )
     proconnect_userinfo_format: Literal["jwt", "json"] = "jwt"
     proconnect_auth_method: ProConnectAuthMethod = "client_secret_post"
     proconnect_timeout_seconds: float = Field(default=10.0, gt=0, le=60)

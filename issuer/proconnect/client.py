@@ -4,9 +4,10 @@ OIDC Core 1.0 §3.1 authorization code flow, with PKCE S256 (RFC 7636 §4.2), ``
 ``nonce`` of 48 characters (ProConnect requires ≥ 32, reference §1.3), the ``claims``
 parameter (OIDC Core §5.5) asking for ``acr`` and ``amr`` in the id_token, and, for an
 executive credential, ``acr`` essential with the certification-dirigeant value
-(reference §1.6). The code is exchanged with authlib's ``AsyncOAuth2Client``; the
-id_token is then validated (:func:`.tokens.verify_id_token`), ``acr`` checked on this
-side, and userinfo read as a signed JWT (``application/jwt``) or JSON as configured.
+(reference §1.6). The code is exchanged over httpx, the client authenticated with
+authlib's encoders; the id_token is then validated (:func:`.tokens.verify_id_token`),
+``acr`` checked on this side, and userinfo read as a signed JWT (``application/jwt``) or
+JSON as configured.
 
 Logout: OpenID Connect RP-Initiated Logout 1.0 §2, to ``end_session_endpoint`` with
 ``id_token_hint``, ``state`` and the one configured ``post_logout_redirect_uri``.
@@ -20,13 +21,13 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, cast
 from urllib.parse import urlencode
 
 import httpx
-from authlib.common.errors import AuthlibBaseError
 from authlib.common.security import generate_token
-from authlib.integrations.httpx_client import AsyncOAuth2Client
+from authlib.common.urls import add_params_to_qs
+from authlib.oauth2.auth import ClientAuth
 
 from credentials.keys import Signer
 from issuer.proconnect.client_auth import private_key_jwt
@@ -234,36 +235,46 @@ class RelyingParty:
         return LoginResult(identity=identity, id_token=id_token)
 
     async def _exchange(self, endpoint: str, code: str, pending: PendingLogin) -> dict[str, Any]:
-        """RFC 6749 §4.1.3 token request with the PKCE ``code_verifier`` (RFC 7636 §4.5)."""
+        """RFC 6749 §4.1.3 token request with the PKCE ``code_verifier`` (RFC 7636 §4.5),
+        the client authenticated by authlib's ``ClientAuth`` encoders (OIDC Core §9)."""
         config = self.config
-        client = AsyncOAuth2Client(
-            client_id=config.client_id,
-            client_secret=config.client_secret,
-            token_endpoint_auth_method=config.auth_method,
-            redirect_uri=config.redirect_uri,
-            transport=self._transport,
-            timeout=config.timeout,
+        body = add_params_to_qs(
+            "",
+            [
+                ("grant_type", "authorization_code"),
+                ("code", code),
+                ("redirect_uri", config.redirect_uri),
+                ("code_verifier", pending.code_verifier),
+            ],
         )
+        method: Any = config.auth_method
         if config.auth_method == "private_key_jwt":
             assert config.client_assertion_signer is not None
-            client.register_client_auth_method(
-                ("private_key_jwt", private_key_jwt(config.client_assertion_signer, endpoint))
-            )
+            method = private_key_jwt(config.client_assertion_signer, endpoint)
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Accept": "application/json",
+        }
+        auth = ClientAuth(config.client_id, config.client_secret, method)
+        prepare = cast(Callable[..., tuple[str, dict[str, str], str]], auth.prepare)
+        _, headers, body = prepare("POST", endpoint, headers, body)
         try:
-            async with client:
-                token = await client.fetch_token(
-                    endpoint,
-                    grant_type="authorization_code",
-                    code=code,
-                    code_verifier=pending.code_verifier,
-                )
+            async with self._http() as client:
+                response = await client.post(endpoint, content=body, headers=headers)
         except httpx.HTTPError as exc:
             raise ProviderUnavailableError(f"token endpoint: {type(exc).__name__}") from None
-        except AuthlibBaseError as exc:
-            raise TokenRequestFailedError(f"token endpoint refused the code: {exc.error}") from None
+        try:
+            token = response.json()
         except ValueError:
-            raise TokenRequestFailedError("token endpoint answered with no usable JSON") from None
-        return dict(token)
+            token = None
+        if not isinstance(token, dict):
+            raise ProviderUnavailableError(f"token endpoint: HTTP {response.status_code}, no JSON")
+        if response.status_code != 200 or "error" in token:
+            error = str(token.get("error", "server_error"))[:64]
+            raise TokenRequestFailedError(f"token endpoint refused the code: {error}")
+        if str(token.get("token_type", "")).lower() != "bearer":
+            raise TokenRequestFailedError("token_type must be Bearer")
+        return token
 
     async def _userinfo(self, endpoint: str, access_token: str, sub: str) -> dict[str, Any]:
         """OIDC Core §5.3: a signed JWT (§5.3.2) or JSON, as this client is registered."""

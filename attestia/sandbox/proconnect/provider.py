@@ -116,6 +116,14 @@ def certification_essential(claims: Mapping[str, Any]) -> bool:
     return CERTIFICATION_DIRIGEANT_ACR in wanted and not (wanted & _PASSWORD_LEVELS)
 
 
+def redirect_error(redirect_uri: str, state: str | None, error: RedirectableError) -> str:
+    """RFC 6749 §4.1.2.1: the error, its description and the ``state`` as received."""
+    query = {"error": error.code, "error_description": error.description}
+    if state:
+        query["state"] = state
+    return f"{redirect_uri}?{urlencode(query)}"
+
+
 class SandboxProvider:
     """A ProConnect-like OpenID Provider over the sandbox personas."""
 
@@ -225,8 +233,7 @@ class SandboxProvider:
         return self._interactions.peek(interaction, self.clock())
 
     def error_redirect(self, request: AuthorizationParams, error: RedirectableError) -> str:
-        query = {"error": error.code, "error_description": error.description}
-        return f"{request.redirect_uri}?{urlencode({**query, 'state': request.state})}"
+        return redirect_error(request.redirect_uri, request.state, error)
 
     def complete_interaction(
         self, interaction: str, *, persona_id: str, siret: str, acr: str
