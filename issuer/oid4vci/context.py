@@ -1,0 +1,133 @@
+"""What every endpoint function is given: configuration, storage, clock, randomness, and
+the two collaborators the protocol does not own — the catalogue of Credential
+Configurations and the minter that signs and records credentials.
+
+The collaborators are narrow protocols so that this package depends on behaviour, not on
+the catalogue's or the minter's classes (:mod:`.adapters` fits the real ones).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from issuer.oid4vci.config import Oid4vciConfig
+
+
+class ConfigurationView(Protocol):
+    """One Credential Configuration as the protocol needs it (§12.2.4)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def format(self) -> str: ...
+
+    @property
+    def scope(self) -> str: ...
+
+    def issuer_metadata(self) -> dict[str, Any]: ...
+
+
+class CatalogueView(Protocol):
+    """The Credential Configurations this issuer offers, by id."""
+
+    def configurations(self) -> Mapping[str, ConfigurationView]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class HolderKey:
+    """The key a wallet proved possession of, to bind one credential to (§8.1).
+
+    ``did`` is set when the proof named its key by a DID URL (``kid``); the minter then puts
+    the DID in ``credentialSubject.id`` (VCDM) and the JWK in ``cnf`` (SD-JWT VC).
+    """
+
+    jwk: dict[str, Any]
+    thumbprint: str
+    did: str | None = None
+    kid: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"jwk": self.jwk, "thumbprint": self.thumbprint, "did": self.did, "kid": self.kid}
+
+    @classmethod
+    def from_json(cls, value: Mapping[str, Any]) -> HolderKey:
+        return cls(
+            jwk=dict(value["jwk"]),
+            thumbprint=str(value["thumbprint"]),
+            did=value.get("did"),
+            kid=value.get("kid"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedCredential:
+    """What the minter hands back: the credential as it goes in the response, and its id."""
+
+    credential: str | dict[str, Any]
+    credential_id: str
+
+
+class WalletInitiatedGrants(Protocol):
+    """Claims for a wallet-initiated authorization (§3.3, no offer): computed from the
+    logged-in End-User's identity, ``None`` per configuration while a lookup is pending."""
+
+    def claims_for(
+        self, session: Session, *, user: Mapping[str, Any], configuration_ids: list[str]
+    ) -> dict[str, dict[str, Any] | None]: ...
+
+
+class Minter(Protocol):
+    """Signs one credential and records it, inside the caller's transaction."""
+
+    def mint(
+        self,
+        session: Session,
+        *,
+        configuration_id: str,
+        claims: Mapping[str, Any],
+        subject: Mapping[str, Any],
+        holder: HolderKey,
+    ) -> IssuedCredential: ...
+
+
+def digest(value: str) -> str:
+    """The SHA-256 hex digest under which a secret value is stored."""
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()
+
+
+def _token(nbytes: int) -> str:
+    return secrets.token_urlsafe(nbytes)
+
+
+@dataclass(frozen=True, slots=True)
+class Oid4vciContext:
+    """Configuration and injected dependencies of the OpenID4VCI endpoints."""
+
+    config: Oid4vciConfig
+    sessions: sessionmaker[Session]
+    catalogue: CatalogueView
+    minter: Minter
+    wallet_initiated: WalletInitiatedGrants | None = None
+    clock: Callable[[], float] = time.time
+    token: Callable[[int], str] = field(default=_token)
+    digits: Callable[[int], str] = field(
+        default=lambda n: "".join(secrets.choice("0123456789") for _ in range(n))
+    )
+
+    def now(self) -> float:
+        return self.clock()
+
+    def new_secret(self) -> str:
+        """A fresh unguessable value (256 bits, base64url)."""
+        return self.token(32)
+
+    def configuration(self, configuration_id: str) -> ConfigurationView | None:
+        return self.catalogue.configurations().get(configuration_id)

@@ -1,0 +1,255 @@
+"""The Token Endpoint (§6): the Pre-Authorized Code and Authorization Code grants.
+
+A code is redeemed exactly once: the redeeming transaction runs ``UPDATE … SET redeemed_at
+WHERE redeemed_at IS NULL AND …`` and only the caller whose update touched the row gets a
+token — on SQLite (one writer at a time) as on PostgreSQL (row lock, then re-evaluation of
+the condition), also across processes. A wrong Transaction Code is ``invalid_grant``
+(§6.3) and counts one failed attempt, committed on its own; after
+``tx_code_max_attempts`` the offer is dead ("The AS SHOULD cap failed tx_code attempts per
+pre-authorized code, then invalidate the code").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from issuer.oid4vci import pkce
+from issuer.oid4vci.access_token import issue_access_token
+from issuer.oid4vci.authorization_details import parse_authorization_details
+from issuer.oid4vci.context import Oid4vciContext, digest
+from issuer.oid4vci.credential_offer import is_live, tx_code_matches
+from issuer.oid4vci.dpop import verify_dpop_proof
+from issuer.oid4vci.errors import (
+    InvalidAuthorizationDetails,
+    InvalidClient,
+    InvalidDpopProof,
+    InvalidGrant,
+    InvalidRequest,
+    UnsupportedGrantType,
+)
+from issuer.oid4vci.metadata import AUTHORIZATION_DETAILS_TYPE, PRE_AUTHORIZED_GRANT
+from issuer.oid4vci.models import AuthorizationCodeRow, OfferRow
+
+AUTHORIZATION_CODE_GRANT: Final = "authorization_code"
+
+
+@dataclass(frozen=True, slots=True)
+class TokenRequest:
+    """The form parameters (RFC 6749 §4.1.3, OpenID4VCI §6.1) and the request's DPoP headers."""
+
+    params: Mapping[str, list[str]]
+    dpop: list[str]
+    url: str
+
+
+def _param(request: TokenRequest, name: str, *, required: bool = False) -> str | None:
+    values = request.params.get(name)
+    if not values:
+        if required:
+            raise InvalidRequest(f"parameter {name} is required")
+        return None
+    if len(values) > 1:
+        raise InvalidRequest(f"parameter {name} is repeated")
+    return values[0]
+
+
+def exchange(ctx: Oid4vciContext, request: TokenRequest) -> dict[str, Any]:
+    """Answer one token request; returns the JSON token response (RFC 6749 §5.1)."""
+    grant_type = _param(request, "grant_type", required=True)
+    if grant_type not in (PRE_AUTHORIZED_GRANT, AUTHORIZATION_CODE_GRANT):
+        raise UnsupportedGrantType(f"grant_type {str(grant_type)[:80]!r} is not supported")
+    jkt = _dpop_key(ctx, request)
+    if grant_type == PRE_AUTHORIZED_GRANT:
+        return _pre_authorized(ctx, request, jkt)
+    return _authorization_code(ctx, request, jkt)
+
+
+def _dpop_key(ctx: Oid4vciContext, request: TokenRequest) -> str | None:
+    if not request.dpop:
+        if ctx.config.dpop_required:
+            raise InvalidDpopProof("this Authorization Server requires a DPoP proof")
+        return None
+    return verify_dpop_proof(ctx, request.dpop, method="POST", url=request.url).jkt
+
+
+def _requested_details(
+    ctx: Oid4vciContext, request: TokenRequest, allowed: list[str]
+) -> list[dict[str, Any]] | None:
+    raw = _param(request, "authorization_details")
+    if raw is None:
+        return None
+    details = parse_authorization_details(ctx, raw)
+    outside = [d["credential_configuration_id"] for d in details]
+    outside = [cid for cid in outside if cid not in allowed]
+    if outside:
+        raise InvalidAuthorizationDetails(f"the grant does not cover {outside}")
+    return details
+
+
+def _response(
+    ctx: Oid4vciContext,
+    session: Session,
+    *,
+    offer_id: str,
+    client_id: str | None,
+    configuration_ids: list[str],
+    details: list[dict[str, Any]] | None,
+    scope: str | None,
+    jkt: str | None,
+) -> dict[str, Any]:
+    identifiers: dict[str, str] | None = None
+    echoed: list[dict[str, Any]] | None = None
+    if details is not None:
+        identifiers = {}
+        echoed = []
+        for entry in details:
+            identifier = ctx.token(16)
+            identifiers[identifier] = entry["credential_configuration_id"]
+            echoed.append({**entry, "credential_identifiers": [identifier]})
+        configuration_ids = [d["credential_configuration_id"] for d in details]
+    token, expires_in = issue_access_token(
+        ctx,
+        session,
+        offer_id=offer_id,
+        client_id=client_id,
+        configuration_ids=configuration_ids,
+        credential_identifiers=identifiers,
+        jkt=jkt,
+    )
+    body: dict[str, Any] = {
+        "access_token": token,
+        "token_type": "DPoP" if jkt else "Bearer",
+        "expires_in": expires_in,
+    }
+    if echoed is not None:
+        body["authorization_details"] = echoed
+    elif scope:
+        body["scope"] = scope
+    return body
+
+
+def _pre_authorized(ctx: Oid4vciContext, request: TokenRequest, jkt: str | None) -> dict[str, Any]:
+    code = _param(request, "pre-authorized_code", required=True)
+    assert code is not None
+    tx_code = _param(request, "tx_code")
+    client_id = _param(request, "client_id")
+    if client_id is None and not ctx.config.pre_authorized_anonymous_access:
+        raise InvalidClient("this Authorization Server does not support anonymous access")
+    now = ctx.now()
+    code_hash = digest(code)
+    with ctx.sessions() as session:
+        row = session.scalars(
+            select(OfferRow).where(OfferRow.pre_authorized_code_hash == code_hash)
+        ).one_or_none()
+        if row is None or not is_live(ctx, row, now):
+            raise InvalidGrant("the pre-authorized code is invalid, expired or already used")
+        expects_tx_code = row.tx_code_hash is not None
+        offer_id = row.id
+        ids = list(row.configuration_ids)
+        right_code = tx_code is not None and tx_code_matches(row, tx_code)
+    if expects_tx_code and tx_code is None:
+        raise InvalidRequest("tx_code is required for this pre-authorized code")
+    if not expects_tx_code and tx_code is not None:
+        raise InvalidRequest("this pre-authorized code takes no tx_code")
+    if expects_tx_code and not right_code:
+        _count_failure(ctx, offer_id)
+        raise InvalidGrant("the transaction code is wrong")
+    details = _requested_details(ctx, request, ids)
+    with ctx.sessions.begin() as session:
+        redeemed = session.execute(
+            update(OfferRow)
+            .where(
+                OfferRow.id == offer_id,
+                OfferRow.redeemed_at.is_(None),
+                OfferRow.expires_at > now,
+                OfferRow.failed_attempts < ctx.config.tx_code_max_attempts,
+            )
+            .values(redeemed_at=now, document=None)
+        )
+        if getattr(redeemed, "rowcount", 0) != 1:
+            raise InvalidGrant("the pre-authorized code is invalid, expired or already used")
+        return _response(
+            ctx,
+            session,
+            offer_id=offer_id,
+            client_id=client_id,
+            configuration_ids=ids,
+            details=details,
+            scope=None,
+            jkt=jkt,
+        )
+
+
+def _count_failure(ctx: Oid4vciContext, offer_id: str) -> None:
+    """One more wrong Transaction Code, committed even though the request fails."""
+    with ctx.sessions.begin() as session:
+        session.execute(
+            update(OfferRow)
+            .where(OfferRow.id == offer_id)
+            .values(failed_attempts=OfferRow.failed_attempts + 1)
+        )
+
+
+def _authorization_code(
+    ctx: Oid4vciContext, request: TokenRequest, jkt: str | None
+) -> dict[str, Any]:
+    code = _param(request, "code", required=True)
+    assert code is not None
+    verifier = _param(request, "code_verifier")
+    redirect_uri = _param(request, "redirect_uri")
+    client_id = _param(request, "client_id", required=True)
+    now = ctx.now()
+    key = digest(code)
+    with ctx.sessions.begin() as session:
+        row = session.get(AuthorizationCodeRow, key)
+        if row is None or row.redeemed_at is not None or row.expires_at <= now:
+            raise InvalidGrant("the authorization code is invalid, expired or already used")
+        if row.client_id != client_id:
+            raise InvalidGrant("the authorization code was issued to another client")
+        if row.redirect_uri != redirect_uri:
+            raise InvalidGrant("redirect_uri does not match the authorization request")
+        if verifier is None:
+            raise InvalidRequest("code_verifier is required (PKCE)")
+        if not pkce.verify(verifier, row.code_challenge):
+            raise InvalidGrant("code_verifier does not match the code_challenge")
+        if row.dpop_jkt is not None and row.dpop_jkt != jkt:
+            raise InvalidGrant("the DPoP key differs from the dpop_jkt of the request")
+        details = _requested_details(ctx, request, list(row.configuration_ids))
+        if details is None and row.authorization_details is not None:
+            details = [
+                {k: v for k, v in d.items() if k != "credential_identifiers"}
+                for d in row.authorization_details
+                if d.get("type") == AUTHORIZATION_DETAILS_TYPE
+            ]
+        redeemed = session.execute(
+            update(AuthorizationCodeRow)
+            .where(
+                AuthorizationCodeRow.code_hash == key, AuthorizationCodeRow.redeemed_at.is_(None)
+            )
+            .values(redeemed_at=now)
+        )
+        if getattr(redeemed, "rowcount", 0) != 1:
+            raise InvalidGrant("the authorization code is invalid, expired or already used")
+        return _response(
+            ctx,
+            session,
+            offer_id=row.offer_id,
+            client_id=client_id,
+            configuration_ids=list(row.configuration_ids),
+            details=details,
+            scope=" ".join(
+                sorted(
+                    {
+                        s
+                        for cid in row.configuration_ids
+                        if (c := ctx.configuration(cid)) and (s := c.scope)
+                    }
+                )
+            ),
+            jkt=jkt,
+        )
