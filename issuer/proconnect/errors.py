@@ -69,7 +69,7 @@ class TokenRequestFailedError(OIDCError):
     """The token endpoint refused the code (RFC 6749 §5.2) or answered unusably."""
 
     error = "token_request_failed"
-    status_code = 502
+    status_code = 400
     message_fr = "ProConnect n'a pas accepté le code de connexion."
 
 
