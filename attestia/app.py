@@ -21,6 +21,7 @@ from attestia.sessions import WebSessionMiddleware
 from attestia.settings import Settings
 from attestia.web import auth, health, home
 from attestia.web import did as did_routes
+from issuer.web import oid4vci as oid4vci_routes
 
 STATIC_DIR = Path(__file__).with_name("static")
 
@@ -58,6 +59,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
     app.include_router(did_routes.router)
     app.include_router(home.router)
     app.include_router(auth.router)
+    app.include_router(oid4vci_routes.router)
     if settings.sandbox_enabled:
         from attestia.sandbox.proconnect import install_sandbox
 

@@ -1,0 +1,70 @@
+"""Fit the catalogue (:class:`issuer.catalogue.Catalogue`) and the minter
+(:class:`issuer.minting.CredentialMinter`) to the protocols of :mod:`.context`.
+
+The minter's own errors become OpenID4VCI errors here: a holder key the configuration
+cannot bind is an ``invalid_proof``; claims that do not fit the kind (a register answer that
+changed shape) are a ``credential_request_denied``. Either rolls the request back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from credentials.errors import HolderBindingError
+from issuer.catalogue import Catalogue, ClaimsError, UnknownConfigurationError
+from issuer.minting import CredentialMinter, HolderBinding, SubjectIdentifiers
+from issuer.oid4vci.context import ConfigurationView, HolderKey, IssuedCredential
+from issuer.oid4vci.errors import (
+    CredentialRequestDenied,
+    InvalidProof,
+    UnknownCredentialConfiguration,
+)
+
+
+class CatalogueAdapter:
+    """:class:`~issuer.oid4vci.context.CatalogueView` over the loaded catalogue."""
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        self._catalogue = catalogue
+
+    def configurations(self) -> Mapping[str, ConfigurationView]:
+        return self._catalogue.configurations
+
+
+class MinterAdapter:
+    """:class:`~issuer.oid4vci.context.Minter` over :class:`CredentialMinter`."""
+
+    def __init__(self, minter: CredentialMinter) -> None:
+        self._minter = minter
+
+    def mint(
+        self,
+        session: Session,
+        *,
+        configuration_id: str,
+        claims: Mapping[str, Any],
+        subject: Mapping[str, Any],
+        holder: HolderKey,
+    ) -> IssuedCredential:
+        sub = subject.get("sub")
+        try:
+            binding = HolderBinding(jwk=holder.jwk, did=holder.did)
+            minted = self._minter.mint(
+                session,
+                configuration_id=configuration_id,
+                claims=claims,
+                holder=binding,
+                subject=SubjectIdentifiers.from_claims(
+                    claims, person_sub=sub if isinstance(sub, str) else None
+                ),
+            )
+        except HolderBindingError as exc:
+            raise InvalidProof(f"the proof key cannot be bound: {exc}") from None
+        except UnknownConfigurationError:
+            raise UnknownCredentialConfiguration("credential_configuration_id is unknown") from None
+        except ClaimsError as exc:
+            raise CredentialRequestDenied(f"the credential data is not issuable: {exc}") from None
+        return IssuedCredential(credential=minted.credential, credential_id=minted.credential_id)

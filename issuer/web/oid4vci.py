@@ -1,0 +1,274 @@
+"""HTTP routes of the OpenID4VCI 1.0 issuer: thin wrappers over :mod:`issuer.oid4vci`.
+
+Each route parses the request, calls the protocol function in a worker thread (they do
+database I/O), and serialises the answer; errors are :class:`~issuer.oid4vci.errors.
+Oid4vciError` subclasses rendered by the application's single handler.
+
+The protocol context is built on first use from ``app.state.issuer`` (the
+:class:`~issuer.minting.services.IssuerServices`, built here from ``app.state.services``
+when the composition layer has not done so) and kept on ``app.state.oid4vci``.
+The Authorization Endpoint needs a logged-in End-User: it reads the identity the web
+session layer keeps in ``request.state.web_session`` and otherwise sends the browser to
+``/auth/login?next=…``.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime
+from typing import Any, Final
+from urllib.parse import parse_qs, quote
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse, RedirectResponse
+from starlette.concurrency import run_in_threadpool
+
+from credentials.jsonld import ContextRegistry
+from issuer.minting.services import IssuerServices, build_issuer_services
+from issuer.oid4vci import authorization, token
+from issuer.oid4vci.access_token import AccessGrant, authenticate
+from issuer.oid4vci.adapters import CatalogueAdapter, MinterAdapter
+from issuer.oid4vci.config import (
+    AUTHORIZATION_SERVER_WELL_KNOWN,
+    CREDENTIAL_ISSUER_WELL_KNOWN,
+    Oid4vciConfig,
+    well_known_path,
+)
+from issuer.oid4vci.context import Oid4vciContext
+from issuer.oid4vci.credential import CredentialResponse, request_credentials
+from issuer.oid4vci.credential_offer import offer_document
+from issuer.oid4vci.deferred import request_deferred
+from issuer.oid4vci.errors import InvalidRequest
+from issuer.oid4vci.metadata import (
+    authorization_server_metadata,
+    credential_issuer_metadata,
+    prefers_signed,
+    signed_credential_issuer_metadata,
+)
+from issuer.oid4vci.nonce import issue_nonce
+from issuer.oid4vci.notification import notify
+from issuer.proconnect.identity import IdentityError, ProConnectIdentity
+
+router = APIRouter(tags=["OpenID4VCI"])
+
+NO_STORE: Final = {"Cache-Control": "no-store"}
+FORM: Final = "application/x-www-form-urlencoded"
+LOGIN_PATH: Final = "/auth/login"
+RESUME_PATH: Final = "/issuer/authorize/resume"
+_lock = threading.Lock()
+
+
+def _issuer_services(request: Request) -> IssuerServices:
+    existing: IssuerServices | None = getattr(request.app.state, "issuer", None)
+    if existing is not None:
+        return existing
+    services = request.app.state.services
+    built = build_issuer_services(
+        sessions=services.sessions,
+        signers=lambda key_type: services.keys.signer("issuer", key_type),
+        base_url=services.settings.base_url,
+        did=services.did,
+        clock=lambda: datetime.now(UTC),
+        context_registry=ContextRegistry.standard(),
+    )
+    request.app.state.issuer = built
+    return built
+
+
+def oid4vci_context(request: Request) -> Oid4vciContext:
+    """The protocol context of this application (built once, thread-safe)."""
+    existing: Oid4vciContext | None = getattr(request.app.state, "oid4vci", None)
+    if existing is not None:
+        return existing
+    with _lock:
+        again: Oid4vciContext | None = getattr(request.app.state, "oid4vci", None)
+        if again is not None:
+            return again
+        issuer = _issuer_services(request)
+        context = Oid4vciContext(
+            config=Oid4vciConfig.from_settings(request.app.state.settings),
+            sessions=issuer.sessions,
+            catalogue=CatalogueAdapter(issuer.catalogue),
+            minter=MinterAdapter(issuer.minter),
+        )
+        request.app.state.oid4vci = context
+        return context
+
+
+def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(body, status_code=status, headers={**NO_STORE, **(headers or {})})
+
+
+async def _form(request: Request) -> dict[str, list[str]]:
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media != FORM:
+        raise InvalidRequest(f"the request body must be {FORM}")
+    body = await request.body()
+    try:
+        return parse_qs(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False)
+    except UnicodeDecodeError:
+        raise InvalidRequest("the form is not UTF-8") from None
+
+
+async def _json_body(request: Request) -> bytes:
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media != "application/json":
+        raise InvalidRequest("the request body must be application/json")
+    return await request.body()
+
+
+# Metadata ---------------------------------------------------------------------------
+
+
+def _issuer_metadata(request: Request) -> Response:
+    ctx = oid4vci_context(request)
+    metadata = credential_issuer_metadata(ctx.config, ctx.catalogue)
+    if prefers_signed(request.headers.get("accept")):
+        keys = request.app.state.services.keys
+        signer = keys.signer("issuer", "P-256")
+        jwt = signed_credential_issuer_metadata(metadata, signer, kid=signer.kid, now=ctx.now())
+        return Response(jwt, media_type="application/jwt")
+    return JSONResponse(metadata)
+
+
+@router.get(CREDENTIAL_ISSUER_WELL_KNOWN, summary="Credential Issuer metadata (§12.2)")
+def credential_issuer_well_known(request: Request) -> Response:
+    return _issuer_metadata(request)
+
+
+@router.get(CREDENTIAL_ISSUER_WELL_KNOWN + "/{tail:path}", include_in_schema=False)
+def credential_issuer_well_known_with_path(request: Request, tail: str) -> Response:
+    ctx = oid4vci_context(request)
+    expected = well_known_path(ctx.config.credential_issuer, CREDENTIAL_ISSUER_WELL_KNOWN)
+    if request.url.path.rstrip("/") != expected:
+        return JSONResponse({"error": "not_found", "error_description": "no such issuer"}, 404)
+    return _issuer_metadata(request)
+
+
+@router.get(AUTHORIZATION_SERVER_WELL_KNOWN, summary="OAuth 2.0 AS metadata (RFC 8414)")
+def authorization_server_well_known(request: Request) -> JSONResponse:
+    ctx = oid4vci_context(request)
+    return JSONResponse(authorization_server_metadata(ctx.config, ctx.catalogue))
+
+
+# Offers, PAR, authorization ---------------------------------------------------------
+
+
+@router.get("/issuer/offers/{offer_id}", summary="A Credential Offer by reference (§4.1.3)")
+def credential_offer(request: Request, offer_id: str) -> JSONResponse:
+    return _json(offer_document(oid4vci_context(request), offer_id))
+
+
+@router.post("/issuer/par", summary="Pushed Authorization Request (RFC 9126)")
+async def pushed_authorization_request(request: Request) -> JSONResponse:
+    ctx = oid4vci_context(request)
+    params = await _form(request)
+    request_uri, expires_in = await run_in_threadpool(
+        authorization.push_authorization_request, ctx, params
+    )
+    return _json({"request_uri": request_uri, "expires_in": expires_in}, status=201)
+
+
+def _logged_in_user(request: Request) -> dict[str, Any] | None:
+    session = getattr(request.state, "web_session", None)
+    stored = getattr(session, "identity", None)
+    if not isinstance(stored, dict):
+        return None
+    try:
+        return ProConnectIdentity.from_json(stored).to_json()
+    except IdentityError:
+        return None
+
+
+async def _finish(request: Request, ctx: Oid4vciContext, pending_id: str) -> Response:
+    user = _logged_in_user(request)
+    if user is None:
+        resume = f"{RESUME_PATH}?pending={quote(pending_id, safe='')}"
+        return RedirectResponse(f"{LOGIN_PATH}?next={quote(resume, safe='')}", status_code=303)
+    try:
+        location = await run_in_threadpool(
+            authorization.complete_authorization, ctx, pending_id, user
+        )
+    except authorization.AuthorizationRedirect as redirect:
+        location = redirect.location
+    return RedirectResponse(location, status_code=303, headers=NO_STORE)
+
+
+@router.get("/issuer/authorize", summary="Authorization Endpoint (§5)", response_model=None)
+async def authorize(request: Request) -> Response:
+    ctx = oid4vci_context(request)
+    params = parse_qs(request.url.query, keep_blank_values=True)
+    try:
+        pending_id = await run_in_threadpool(authorization.start_authorization, ctx, params)
+    except authorization.AuthorizationRedirect as redirect:
+        return RedirectResponse(redirect.location, status_code=303, headers=NO_STORE)
+    return await _finish(request, ctx, pending_id)
+
+
+@router.get(RESUME_PATH, summary="Back from the ProConnect login", response_model=None)
+async def authorize_resume(request: Request, pending: str) -> Response:
+    return await _finish(request, oid4vci_context(request), pending)
+
+
+# Token and nonce --------------------------------------------------------------------
+
+
+@router.post("/issuer/token", summary="Token Endpoint (§6)")
+async def token_endpoint(request: Request) -> JSONResponse:
+    ctx = oid4vci_context(request)
+    params = await _form(request)
+    exchange = token.TokenRequest(
+        params=params, dpop=request.headers.getlist("dpop"), url=ctx.config.endpoint("token")
+    )
+    body = await run_in_threadpool(token.exchange, ctx, exchange)
+    return _json(body)
+
+
+@router.post("/issuer/nonce", summary="Nonce Endpoint (§7)")
+async def nonce_endpoint(request: Request) -> JSONResponse:
+    value = await run_in_threadpool(issue_nonce, oid4vci_context(request))
+    return _json({"c_nonce": value})
+
+
+# Protected resources ----------------------------------------------------------------
+
+
+async def _grant(request: Request, ctx: Oid4vciContext, endpoint: str) -> AccessGrant:
+    return await run_in_threadpool(
+        lambda: authenticate(
+            ctx,
+            authorization=request.headers.get("authorization"),
+            dpop=request.headers.getlist("dpop"),
+            method=request.method,
+            url=ctx.config.endpoint(endpoint),
+        )
+    )
+
+
+def _credential_response(result: CredentialResponse) -> JSONResponse:
+    return _json(result.body, status=result.status)
+
+
+@router.post("/issuer/credential", summary="Credential Endpoint (§8)")
+async def credential_endpoint(request: Request) -> JSONResponse:
+    ctx = oid4vci_context(request)
+    grant = await _grant(request, ctx, "credential")
+    body = await _json_body(request)
+    return _credential_response(await run_in_threadpool(request_credentials, ctx, grant, body))
+
+
+@router.post("/issuer/deferred_credential", summary="Deferred Credential Endpoint (§9)")
+async def deferred_credential_endpoint(request: Request) -> JSONResponse:
+    ctx = oid4vci_context(request)
+    grant = await _grant(request, ctx, "deferred_credential")
+    body = await _json_body(request)
+    return _credential_response(await run_in_threadpool(request_deferred, ctx, grant, body))
+
+
+@router.post("/issuer/notification", summary="Notification Endpoint (§11)", status_code=204)
+async def notification_endpoint(request: Request) -> Response:
+    ctx = oid4vci_context(request)
+    grant = await _grant(request, ctx, "notification")
+    body = await _json_body(request)
+    await run_in_threadpool(notify, ctx, grant, body)
+    return Response(status_code=204, headers=NO_STORE)
