@@ -242,7 +242,7 @@ async def test_userinfo_with_invalid_signature_is_refused(
     def tampered(access_token: str) -> tuple[str, Any]:
         media_type, body = genuine(access_token)
         assert isinstance(body, str)
-        header, payload, signature = body.split(".")
+        header, _payload, signature = body.split(".")
         claims = _claims(body) | {"siret": "35600000010000"}
         return media_type, f"{header}.{_b64(claims)}.{signature}"
 

@@ -49,7 +49,8 @@ async def test_login_as_each_persona(app: FastAPI, settings: Settings, persona: 
     assert identity["iss"] == f"{settings.base_url}/sandbox/proconnect/api/v2"
     assert identity["amr"]
     assert identity["certification_requested"] is False
-    assert "id_token" not in response.text and "access_token" not in response.text
+    assert "id_token" not in response.text
+    assert "access_token" not in response.text
 
 
 async def test_certification_dirigeant_login(app: FastAPI, settings: Settings) -> None:
@@ -116,7 +117,8 @@ async def test_login_rotates_session_and_sets_safe_cookie(
         assert after != before
     with services.sessions() as db:
         hashes = set(db.scalars(select(WebSessionRow.id_hash)))
-    assert before not in hashes and after not in hashes  # only digests are stored
+    assert before not in hashes
+    assert after not in hashes
     assert _count(services, WebLoginState) == 0
 
 
