@@ -3,7 +3,10 @@
 - Lists hold :data:`LIST_SIZE` entries (131,072, the W3C minimum and the IETF draft's
   herd-privacy advice); a list stops taking new credentials at :data:`FILL_THRESHOLD` of
   its size, so a random index is found in a couple of tries and every list keeps a crowd of
-  never-used indices to hide in. The next allocation then opens a new list.
+  never-used indices to hide in. The next allocation then opens a new list. The threshold
+  is soft: a process counts a list's entries once every :data:`MAX_UNCHECKED` allocations
+  (fewer for small capacities), so concurrent processes may overshoot it by a few dozen
+  entries each, which keeps the list far from full.
 - The index is drawn with :func:`secrets.randbelow` (injectable for tests) and claimed by
   ``INSERT … ON CONFLICT DO NOTHING`` on the (list, index) primary key: the database, not
   the process, decides, so two processes never get the same index; a draw that hits a
@@ -17,6 +20,7 @@
 from __future__ import annotations
 
 import secrets
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,7 +29,7 @@ from typing import Final
 from sqlalchemy import func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.expression import Executable
+from sqlalchemy.sql.dml import ReturningInsert
 
 from issuer.status.errors import AllocationError
 from issuer.status.models import ListKind, StatusAllocation, StatusList
@@ -33,6 +37,8 @@ from issuer.status.models import ListKind, StatusAllocation, StatusList
 LIST_SIZE: Final = 131_072
 FILL_THRESHOLD: Final = 0.5
 MAX_DRAWS: Final = 64
+#: At most this many allocations per process between two counts of a list's entries.
+MAX_UNCHECKED: Final = 64
 
 #: ``randbelow(n)`` → an integer in ``[0, n)``; :func:`secrets.randbelow` unless injected.
 RandBelow = Callable[[int], int]
@@ -56,15 +62,24 @@ class Allocation:
 def _claim(session: Session, list_id: str, index: int, now: datetime) -> bool:
     values = {"list_id": list_id, "idx": index, "allocated_at": now}
     dialect = session.get_bind().dialect.name
-    statement: Executable
+    statement: ReturningInsert[tuple[int]]
     if dialect == "postgresql":
-        statement = postgresql.insert(StatusAllocation).values(values).on_conflict_do_nothing()
+        statement = (
+            postgresql.insert(StatusAllocation)
+            .values(values)
+            .on_conflict_do_nothing()
+            .returning(StatusAllocation.idx)
+        )
     elif dialect == "sqlite":
-        statement = sqlite.insert(StatusAllocation).values(values).on_conflict_do_nothing()
+        statement = (
+            sqlite.insert(StatusAllocation)
+            .values(values)
+            .on_conflict_do_nothing()
+            .returning(StatusAllocation.idx)
+        )
     else:  # pragma: no cover - only SQLite and PostgreSQL are supported
-        statement = insert(StatusAllocation).values(values)
-    result = session.execute(statement)
-    return bool(getattr(result, "rowcount", 0) == 1)
+        statement = insert(StatusAllocation).values(values).returning(StatusAllocation.idx)
+    return session.execute(statement).scalar() is not None
 
 
 class StatusAllocator:
@@ -86,6 +101,9 @@ class StatusAllocator:
         self._capacity = max(1, int(size * fill_threshold))
         self._randbelow = randbelow
         self._list_id = list_id
+        self._check_every = max(1, min(MAX_UNCHECKED, self._capacity // 1024))
+        self._unchecked: dict[str, int] = {}
+        self._lock = threading.Lock()
 
     @property
     def capacity(self) -> int:
@@ -99,10 +117,17 @@ class StatusAllocator:
             .limit(1)
         )
         if current is not None:
+            with self._lock:
+                unchecked = self._unchecked.get(current.id, self._check_every)
+                if unchecked < self._check_every:
+                    self._unchecked[current.id] = unchecked + 1
+                    return current
             used = session.scalar(
                 select(func.count()).where(StatusAllocation.list_id == current.id)
             )
             if (used or 0) < current.capacity:
+                with self._lock:
+                    self._unchecked = {current.id: 1}
                 return current
             current.state = "full"
         fresh = StatusList(
