@@ -16,12 +16,15 @@ from fastapi.staticfiles import StaticFiles
 from attestia.errors import install_error_handlers
 from attestia.logging_setup import configure_logging
 from attestia.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
+from attestia.registry_bootstrap import bootstrap_dev_registry, install_registry
 from attestia.services import Services, build_services
 from attestia.sessions import WebSessionMiddleware
 from attestia.settings import Settings
 from attestia.web import auth, health, home
 from attestia.web import did as did_routes
 from issuer.web import oid4vci as oid4vci_routes
+from verifier.web import demo as verifier_demo
+from verifier.web import oid4vp as verifier_oid4vp
 
 STATIC_DIR = Path(__file__).with_name("static")
 
@@ -33,6 +36,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         own = services is None
         app.state.services = services or build_services(settings)
+        bootstrap_dev_registry(app.state.services)
         try:
             yield
         finally:
@@ -58,8 +62,11 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
     app.include_router(health.router)
     app.include_router(did_routes.router)
     app.include_router(home.router)
+    app.include_router(verifier_oid4vp.router)
+    app.include_router(verifier_demo.router)
     app.include_router(auth.router)
     app.include_router(oid4vci_routes.router)
+    install_registry(app, settings)
     if settings.sandbox_enabled:
         from attestia.sandbox.proconnect import install_sandbox
 

@@ -1,0 +1,1 @@
+"""HTTP glue of the verifier (FastAPI routers)."""

@@ -1,0 +1,188 @@
+"""HTTP endpoints of OpenID4VP 1.0 (FastAPI glue over :mod:`verifier.oid4vp.service`).
+
+- ``POST /verifier/transactions``: a relying party starts a transaction.
+- ``GET /verifier/transactions/{id}`` (+ ``qr.png``, ``qr.svg``): it polls and shows the QR.
+- ``GET|POST /verifier/request/{request_id}``: the wallet fetches the request object (§5.10).
+- ``POST /verifier/response/{request_id}``: the wallet's Response URI (§8.2).
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, ConfigDict
+from starlette.concurrency import run_in_threadpool
+
+from verifier.oid4vp.errors import InvalidRequest
+from verifier.oid4vp.qr import qr_png, qr_svg
+from verifier.oid4vp.request_object import REQUEST_OBJECT_MEDIA_TYPE
+from verifier.oid4vp.service import Oid4vpService
+from verifier.oid4vp.setup import (
+    Oid4vpSettings,
+    build_oid4vp_service,
+    create_tables,
+    default_presentation_verifier,
+    identity_factory,
+    policy_lookup,
+)
+
+router = APIRouter(prefix="/verifier", tags=["verifier: OpenID4VP"])
+_LOCK = threading.Lock()
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+def _build(request: Request) -> Oid4vpService:
+    services = request.app.state.services
+    settings = services.settings
+    oid4vp_settings = Oid4vpSettings()
+    signer = services.keys.signer("verifier", "P-256")
+    kid = (
+        signer.kid
+        if signer.kid.startswith("did:")
+        else services.keys.verification_method_id(signer.kid)
+    )
+    identity = identity_factory(
+        oid4vp_settings.client_id_prefix,
+        signer=signer,
+        did=services.did,
+        verification_method=kid,
+        base_url=settings.base_url,
+        chain_file=oid4vp_settings.x509_chain_file,
+        dns_name=oid4vp_settings.x509_dns_name,
+        dev_chain_path=settings.data_dir / "verifier" / "x509-dev-chain.pem",
+        production=settings.is_production,
+    )
+    if not settings.is_production:
+        create_tables(services.engine)
+    return build_oid4vp_service(
+        base_url=settings.base_url,
+        sessions=services.sessions,
+        identity=identity,
+        verifier=default_presentation_verifier(),
+        policy_query=policy_lookup(settings.base_url),
+        settings=oid4vp_settings,
+    )
+
+
+def get_oid4vp(request: Request) -> Oid4vpService:
+    """The app's service (``app.state.oid4vp``), built on first use from its services."""
+    service: Oid4vpService | None = getattr(request.app.state, "oid4vp", None)
+    if service is None:
+        with _LOCK:
+            service = getattr(request.app.state, "oid4vp", None)
+            if service is None:
+                service = _build(request)
+                request.app.state.oid4vp = service
+    return service
+
+
+Oid4vpDep = Annotated[Oid4vpService, Depends(get_oid4vp)]
+
+
+class TransactionRequest(BaseModel):
+    """Body of ``POST /verifier/transactions``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    dcql_query: dict[str, Any] | None = None
+    policy: str | None = None
+    response_mode: str | None = None
+    request_uri_method: str | None = None
+    same_device_redirect: str | None = None
+
+
+@router.post("/transactions", status_code=201)
+def create_transaction(
+    body: TransactionRequest, service: Oid4vpDep, request: Request
+) -> JSONResponse:
+    created = service.create_transaction(
+        dcql_query=body.dcql_query,
+        policy=body.policy,
+        response_mode=body.response_mode,
+        request_uri_method=body.request_uri_method,
+        same_device_redirect=body.same_device_redirect,
+    )
+    base = str(request.url_for("transaction_status", transaction_id=created.transaction_id))
+    return JSONResponse(
+        {
+            "transaction_id": created.transaction_id,
+            "authorization_request_uri": created.authorization_request_uri,
+            "request_uri": created.request_uri,
+            "qr_png_url": f"{base}/qr.png",
+            "qr_svg_url": f"{base}/qr.svg",
+            "expires_at": int(created.expires_at),
+        },
+        status_code=201,
+        headers=NO_STORE,
+    )
+
+
+@router.get("/transactions/{transaction_id}", name="transaction_status")
+def transaction_status(
+    transaction_id: str, service: Oid4vpDep, response_code: str | None = None
+) -> JSONResponse:
+    return JSONResponse(
+        service.status(transaction_id, response_code=response_code), headers=NO_STORE
+    )
+
+
+@router.get("/transactions/{transaction_id}/qr.png")
+def transaction_qr_png(transaction_id: str, service: Oid4vpDep) -> Response:
+    return Response(
+        qr_png(service.authorization_link(transaction_id)), media_type="image/png", headers=NO_STORE
+    )
+
+
+@router.get("/transactions/{transaction_id}/qr.svg")
+def transaction_qr_svg(transaction_id: str, service: Oid4vpDep) -> Response:
+    return Response(
+        qr_svg(service.authorization_link(transaction_id)),
+        media_type="image/svg+xml",
+        headers=NO_STORE,
+    )
+
+
+def _request_object(jwt: str) -> Response:
+    return Response(jwt, media_type=REQUEST_OBJECT_MEDIA_TYPE, headers=NO_STORE)
+
+
+@router.get("/request/{request_id}")
+def request_object_get(request_id: str, service: Oid4vpDep) -> Response:
+    """RFC 9101 §5.2: the wallet dereferences ``request_uri`` with GET."""
+    return _request_object(service.request_object(request_id))
+
+
+@router.post("/request/{request_id}")
+def request_object_post(
+    request_id: str,
+    service: Oid4vpDep,
+    wallet_metadata: Annotated[str | None, Form()] = None,
+    wallet_nonce: Annotated[str | None, Form()] = None,
+) -> Response:
+    """§5.10 ``request_uri_method=post``: form-encoded ``wallet_metadata``, ``wallet_nonce``."""
+    return _request_object(
+        service.request_object(
+            request_id, wallet_nonce=wallet_nonce, wallet_metadata=wallet_metadata
+        )
+    )
+
+
+@router.post("/response/{request_id}")
+async def response_endpoint(request_id: str, request: Request, service: Oid4vpDep) -> JSONResponse:
+    """§8.2 Response URI: ``vp_token`` + ``state``, or a ``response`` JWE (``direct_post.jwt``)."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type != "application/x-www-form-urlencoded":
+        raise InvalidRequest("the response must be application/x-www-form-urlencoded")
+    form = await request.form()
+    values: dict[str, str] = {}
+    for name, value in form.multi_items():
+        if not isinstance(value, str):
+            raise InvalidRequest(f"{name} must be a form field")
+        if name in values:
+            raise InvalidRequest(f"{name} appears more than once")
+        values[name] = value
+    answer = await run_in_threadpool(service.handle_response, request_id, values)
+    return JSONResponse(answer.body, headers=NO_STORE)
