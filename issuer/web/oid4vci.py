@@ -58,11 +58,11 @@ RESUME_PATH: Final = "/issuer/authorize/resume"
 _lock = threading.Lock()
 
 
-def _issuer_services(request: Request) -> IssuerServices:
-    existing: IssuerServices | None = getattr(request.app.state, "issuer", None)
+def _issuer_services(app: Any) -> IssuerServices:
+    existing: IssuerServices | None = getattr(app.state, "issuer", None)
     if existing is not None:
         return existing
-    services = request.app.state.services
+    services = app.state.services
     built = build_issuer_services(
         sessions=services.sessions,
         signers=lambda key_type: services.keys.signer("issuer", key_type),
@@ -71,28 +71,33 @@ def _issuer_services(request: Request) -> IssuerServices:
         clock=lambda: datetime.now(UTC),
         context_registry=ContextRegistry.standard(),
     )
-    request.app.state.issuer = built
+    app.state.issuer = built
     return built
 
 
-def oid4vci_context(request: Request) -> Oid4vciContext:
-    """The protocol context of this application (built once, thread-safe)."""
-    existing: Oid4vciContext | None = getattr(request.app.state, "oid4vci", None)
+def context_for(app: Any) -> Oid4vciContext:
+    """The protocol context of ``app`` (built once, thread-safe); the portal and tests use
+    it to create offers with :func:`issuer.oid4vci.credential_offer.create_offer`."""
+    existing: Oid4vciContext | None = getattr(app.state, "oid4vci", None)
     if existing is not None:
         return existing
     with _lock:
-        again: Oid4vciContext | None = getattr(request.app.state, "oid4vci", None)
+        again: Oid4vciContext | None = getattr(app.state, "oid4vci", None)
         if again is not None:
             return again
-        issuer = _issuer_services(request)
+        issuer = _issuer_services(app)
         context = Oid4vciContext(
-            config=Oid4vciConfig.from_settings(request.app.state.settings),
+            config=Oid4vciConfig.from_settings(app.state.settings),
             sessions=issuer.sessions,
             catalogue=CatalogueAdapter(issuer.catalogue),
             minter=MinterAdapter(issuer.minter),
         )
-        request.app.state.oid4vci = context
+        app.state.oid4vci = context
         return context
+
+
+def oid4vci_context(request: Request) -> Oid4vciContext:
+    return context_for(request.app)
 
 
 def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> JSONResponse:
