@@ -96,9 +96,9 @@ def issuer_on(url: str, **options: Any) -> Iterator[Issuer]:
     IssuerBase.metadata.create_all(engine)
     sessions = make_session_factory(engine)
     clock = Clock()
+    options.setdefault("signers", signers)
     services = build_issuer_services(
         sessions=sessions,
-        signers=signers,
         base_url=BASE_URL,
         did=DID,
         clock=clock,

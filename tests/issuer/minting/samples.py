@@ -87,7 +87,9 @@ def claims_for(kind: str) -> dict[str, Any]:
         return legal_representative_claims(legal_unit(), mandate())
     if kind == "executive_certification":
         return executive_certification_claims(
-            Identity(), legal_unit(), method="proconnect_certification_dirigeant",
+            Identity(),
+            legal_unit(),
+            method="proconnect_certification_dirigeant",
             acr="https://proconnect.gouv.fr/assurance/certification-dirigeant",
         )
     admin = legal_unit("110044013", "DIRECTION INTERMINISTERIELLE DU NUMERIQUE")

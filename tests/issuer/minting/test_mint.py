@@ -8,6 +8,7 @@ recorded in the register with its digest.
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Iterator
 from datetime import timedelta
@@ -27,7 +28,7 @@ from credentials.vc_jose import verify_vc_jwt
 from credentials.vcdm import validate_credential
 from issuer.catalogue import ClaimsError, UnknownConfigurationError, load_catalogue
 from issuer.minting import HolderBinding, MintedCredential, SubjectIdentifiers, credential_digest
-from issuer.status import IssuedCredential
+from issuer.status import IssuedCredential, StatusAllocation
 from tests.issuer.minting.harness import (
     BASE_URL,
     DID,
@@ -53,7 +54,9 @@ def issuer(tmp_path: Path) -> Iterator[Issuer]:
         yield issuer
 
 
-def _mint(issuer: Issuer, configuration_id: str, holder: HolderBinding | None = None) -> MintedCredential:
+def _mint(
+    issuer: Issuer, configuration_id: str, holder: HolderBinding | None = None
+) -> MintedCredential:
     configuration = issuer.services.catalogue.get(configuration_id)
     claims = claims_for(configuration.kind_name)
     with issuer.sessions() as session, session.begin():
@@ -150,9 +153,7 @@ def test_selectively_disclosable_claims_are_blinded(issuer: Issuer) -> None:
     minted = _mint(issuer, "company_registration_sd_jwt")
     assert isinstance(minted.credential, str)
     issuer_jwt = minted.credential.split("~", 1)[0]
-    payload = json.loads(
-        __import__("base64").urlsafe_b64decode(issuer_jwt.split(".")[1] + "==")
-    )
+    payload = json.loads(base64.urlsafe_b64decode(issuer_jwt.split(".")[1] + "=="))
     assert payload["siren"] == "552081317"
     for blinded in ("siret", "address", "vat_number", "legal_form"):
         assert blinded not in payload
@@ -272,9 +273,8 @@ def test_failed_signing_rolls_the_allocation_back(tmp_path: Path) -> None:
     def broken(_key_type: Any) -> Any:
         raise RuntimeError("HSM unavailable")
 
-    with issuer_on(f"sqlite:///{tmp_path / 'x.db'}") as issuer:
+    with issuer_on(f"sqlite:///{tmp_path / 'x.db'}", signers=broken) as issuer:
         minter = issuer.services.minter
-        minter._signers = broken  # type: ignore[method-assign]
         claims = claims_for("public_agent")
         with pytest.raises(RuntimeError), issuer.sessions() as session, session.begin():
             minter.mint(
@@ -284,8 +284,6 @@ def test_failed_signing_rolls_the_allocation_back(tmp_path: Path) -> None:
                 holder=HolderBinding(jwk=HOLDER_JWK),
                 subject=SubjectIdentifiers(),
             )
-        from issuer.status import StatusAllocation
-
         with issuer.sessions() as session:
             assert list(session.scalars(select(StatusAllocation))) == []
         assert _count(issuer) == 0

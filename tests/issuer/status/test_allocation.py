@@ -76,10 +76,9 @@ def test_an_index_is_not_reused_after_commit_in_a_new_process(
 
 
 def test_rolled_back_allocation_leaves_nothing(sessions: sessionmaker[Session]) -> None:
-    with sessions() as session:
-        with session.begin():
-            StatusAllocator().allocate(session, "token", now=NOW)
-            session.rollback()
+    with sessions() as session, session.begin():
+        StatusAllocator().allocate(session, "token", now=NOW)
+        session.rollback()
     with sessions() as session:
         assert session.scalar(select(func.count()).select_from(StatusAllocation)) == 0
 
