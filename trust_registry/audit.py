@@ -164,3 +164,15 @@ def export_jsonl(session: Session, file: TextIO) -> int:
         file.write(canonical_json(line).decode("utf-8") + "\n")
         count += 1
     return count
+
+
+def list_entries(
+    session: Session, *, before: int | None = None, limit: int = 50
+) -> list[dict[str, Any]]:
+    """Entries newest first (content and hash); page with ``before`` (the last seq seen)."""
+    query = select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(max(1, min(limit, 500)))
+    if before is not None:
+        query = query.where(AuditEntry.seq < before)
+    return [
+        {**entry_content(entry), "hash": entry.hash} for entry in session.execute(query).scalars()
+    ]

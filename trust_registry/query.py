@@ -23,7 +23,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Final
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from trust_registry.entity_store import current_state
@@ -176,15 +176,29 @@ def list_issuers(
     *,
     status: str | None = None,
     credential_type: str | None = None,
+    text: str | None = None,
     after: str | None = None,
     limit: int = 100,
 ) -> list[dict[str, Any]]:
-    """Current entries ordered by DID; page with ``after`` (the last DID seen)."""
+    """Current entries ordered by DID; page with ``after`` (the last DID seen).
+
+    ``text`` matches a part of the legal name (case-insensitive), of the DID, or the
+    start of the SIREN.
+    """
     if not 1 <= limit <= MAX_PAGE:
         raise InvalidEntryError(f"limit must be between 1 and {MAX_PAGE}")
     query = select(TrustedEntity).order_by(TrustedEntity.did)
     if status is not None:
         query = query.where(TrustedEntity.status == check_status(status))
+    if text is not None and text.strip():
+        needle = text.strip().lower()
+        query = query.where(
+            or_(
+                func.lower(TrustedEntity.legal_name).contains(needle, autoescape=True),
+                func.lower(TrustedEntity.did).contains(needle, autoescape=True),
+                TrustedEntity.siren.startswith(needle, autoescape=True),
+            )
+        )
     if after is not None:
         query = query.where(TrustedEntity.did > after)
     out: list[dict[str, Any]] = []
