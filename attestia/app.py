@@ -17,7 +17,6 @@ from attestia.errors import install_error_handlers
 from attestia.logging_setup import configure_logging
 from attestia.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from attestia.registry_bootstrap import bootstrap_dev_registry, install_registry
-from attestia.registry_bootstrap import bootstrap_dev_registry, install_registry
 from attestia.services import Services, build_services
 from attestia.sessions import WebSessionMiddleware
 from attestia.settings import Settings
@@ -37,7 +36,6 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         own = services is None
         app.state.services = services or build_services(settings)
-        bootstrap_dev_registry(app.state.services)
         bootstrap_dev_registry(app.state.services)
         try:
             yield
@@ -68,7 +66,6 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
     app.include_router(verifier_demo.router)
     app.include_router(auth.router)
     app.include_router(oid4vci_routes.router)
-    install_registry(app, settings)
     install_registry(app, settings)
     if settings.sandbox_enabled:
         from attestia.sandbox.proconnect import install_sandbox
