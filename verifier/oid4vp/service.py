@@ -244,7 +244,8 @@ class Oid4vpService:
         self, view: TransactionView, form: Mapping[str, str]
     ) -> dict[str, Any]:
         if view.response_mode == "direct_post.jwt" and "response" in form:
-            assert view.response_key is not None
+            if view.response_key is None:
+                raise InvalidTransaction("the transaction was already answered")
             return decrypt_response(form["response"], view.response_key)
         if view.response_mode == "direct_post.jwt" and "error" not in form:
             raise InvalidRequest(
@@ -264,6 +265,7 @@ class Oid4vpService:
     def handle_response(self, request_id: str, form: Mapping[str, str]) -> WalletAnswer:
         """Process the wallet's Authorization Response at the Response URI (§8.2, §8.6)."""
         view = self._by_request_id(request_id)
+        _refuse_unanswerable(view)
         params = self._response_parameters(view, form)
         state = params.get("state")
         if not isinstance(state, str) or not state:
@@ -399,6 +401,16 @@ class Oid4vpService:
                 raise ResponseCodeRequired("this transaction's result needs its response_code")
         body.update(view.result)
         return body
+
+
+def _refuse_unanswerable(view: TransactionView) -> None:
+    """Only a transaction whose request object was fetched, and not yet answered, may be."""
+    if view.status == "expired":
+        raise InvalidTransaction("the transaction has expired")
+    if view.status == "pending":
+        raise InvalidTransaction("the request object was never retrieved")
+    if view.status != "fetched":
+        raise InvalidTransaction("the transaction was already answered")
 
 
 def _check(code: str, passed: bool, detail: str) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import time
 from collections.abc import Callable
@@ -181,9 +182,7 @@ def test_same_device_redirect_and_response_code(
 ) -> None:
     """§8.2: a fresh random value in the redirect; the result only with it."""
     deployment = deploy()
-    transaction_id, created = start(
-        deployment, same_device_redirect="https://rp.example/done"
-    )
+    transaction_id, created = start(deployment, same_device_redirect="https://rp.example/done")
     request = deployment.wallet.fetch_request(created["authorization_request_uri"])
     answer = deployment.wallet.respond(request, {"identity": [sd_answer(request, issuer, holder)]})
     redirect = answer.json()["redirect_uri"]
@@ -259,7 +258,10 @@ def test_wallet_refuses_a_tampered_request_object(deploy: Callable[..., Deployme
     _, created = start(deployment, request_uri_method="get")
     token = deployment.client.get(created["request_uri"]).text
     head, body, sig = token.split(".")
-    forged = f"{head}.{body[:-4]}AAAA.{sig}"
+    claims = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+    claims["response_uri"] = "https://attacker.example/collect"
+    forged_body = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode().rstrip("=")
+    forged = f"{head}.{forged_body}.{sig}"
     client_id = created["authorization_request_uri"].split("client_id=")[1].split("&")[0]
     from urllib.parse import unquote
 
