@@ -1,0 +1,167 @@
+"""The relying-party demo page in Debian's chromium, against a real server process."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from credentials.sd_jwt import SD
+from credentials.sd_jwt_vc import build_payload, issue_sd_jwt_vc
+from tests.holder.wallet import Wallet, sd_jwt_presentation
+from tests.verifier.oid4vp.conftest import make_party
+from verifier.oid4vp.client_id import load_chain
+
+CHROMIUM = os.environ.get("ATTESTIA_CHROMIUM") or shutil.which("chromium")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.server,
+    pytest.mark.skipif(
+        CHROMIUM is None,
+        reason="no chromium binary (apt-get install chromium, or set ATTESTIA_CHROMIUM)",
+    ),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    data_dir = tmp_path / "var"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ATTESTIA_")} | {
+        "ATTESTIA_DATA_DIR": str(data_dir),
+        "ATTESTIA_BASE_URL": base,
+        "ATTESTIA_VERIFIER_CLIENT_ID_PREFIX": "x509_hash",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "attestia.cli", "serve", "--port", str(port)],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                output = process.stdout.read().decode() if process.stdout else ""
+                pytest.fail(f"server exited early:\n{output}")
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("server did not start within 60 s")
+        yield base, data_dir
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        if process.stdout:
+            process.stdout.close()
+
+
+def legal_representative(base: str, holder_jwk: dict[str, object]) -> str:
+    issuer = make_party()
+    payload = build_payload(
+        vct=f"{base}/issuer/vct/legal_representative",
+        iss=issuer.did,
+        iat=int(time.time()) - 60,
+        exp=int(time.time()) + 3600,
+        claims={
+            "given_name": SD("Marianne"),
+            "family_name": SD("Dupont"),
+            "siren": SD("130025265"),
+            "legal_name": SD("DIRECTION INTERMINISTERIELLE DU NUMERIQUE"),
+            "role_label": SD("Directrice"),
+        },
+        holder_jwk=holder_jwk,
+    )
+    return issue_sd_jwt_vc(payload, issuer.signer).compact
+
+
+def test_demo_page_shows_qr_then_verified_claims(server: tuple[str, Path]) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    base, data_dir = server
+    holder = make_party()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        try:
+            page = browser.new_page()
+            page.goto(f"{base}/verifier/demo")
+            assert page.locator("html").get_attribute("lang") == "fr"
+            page.get_by_label("Politique de vérification").select_option("company-representative")
+            page.get_by_role("button", name="Demander une présentation").click()
+            qr = page.get_by_role("img", name="QR code de la demande de présentation OpenID4VP")
+            expect(qr).to_be_visible()
+            page.wait_for_function(
+                "document.getElementById('oid4vp-qr').naturalWidth > 0", timeout=10_000
+            )
+            link = page.get_by_role("link", name="Ouvrir le portefeuille sur cet appareil")
+            uri = link.get_attribute("href")
+            assert uri is not None and uri.startswith("openid4vp://?client_id=x509_hash")
+
+            chain = load_chain((data_dir / "verifier" / "x509-dev-chain.pem").read_bytes())
+            with httpx.Client(timeout=10) as http:
+                wallet = Wallet(http, trust_anchors=[chain[-1]])
+                request = wallet.fetch_request(uri)
+                (query,) = [
+                    q for q in request.dcql_query["credentials"] if q["format"] == "dc+sd-jwt"
+                ]
+                presentation = sd_jwt_presentation(
+                    legal_representative(base, holder.jwk),
+                    {
+                        name: True
+                        for name in (
+                            "given_name",
+                            "family_name",
+                            "siren",
+                            "legal_name",
+                            "role_label",
+                        )
+                    },
+                    holder_jwk=holder.private_jwk,
+                    nonce=request.nonce,
+                    aud=request.client_id,
+                )
+                answer = wallet.respond(request, {query["id"]: [presentation]})
+                assert answer.status_code == 200, answer.text
+
+            expect(page.locator("#oid4vp-state")).to_have_text(
+                "Présentation vérifiée", timeout=15_000
+            )
+            expect(page.get_by_role("cell", name="Marianne")).to_be_visible()
+            expect(page.get_by_role("cell", name="130025265")).to_be_visible()
+            expect(qr).to_be_hidden()
+        finally:
+            browser.close()
