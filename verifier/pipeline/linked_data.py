@@ -14,9 +14,13 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any, Final
+
+from pyld import jsonld
 
 from credentials import jws2020
 from credentials.data_integrity import AssertionMethodPurpose, AuthenticationPurpose
@@ -39,6 +43,29 @@ from verifier.pipeline.report import CredentialReport, VerificationReport
 from verifier.pipeline.vcdm_facts import fill_facts
 
 MAX_CREDENTIALS: Final = 32
+_SENTINEL: Final = "urn:attestia:undefined-term:"
+_UNDEFINED: Final = re.compile(re.escape(_SENTINEL) + r'([^"\\]{1,200})')
+
+
+def undefined_terms(document: Mapping[str, Any], contexts: ContextRegistry) -> list[str]:
+    """Terms and types no ``@context`` defines: JSON-LD expansion would drop them, so
+    the proof would not cover them (VC Data Integrity 1.0 §4.1 and the "safe mode" of
+    jsonld-signatures: a dropped term MUST be an error).
+
+    Found by expanding once more with a sentinel ``@vocab`` placed *before* the
+    document's own contexts, so a context that sets its own ``@vocab`` still wins.
+    """
+    probe = dict(document)
+    probe.pop("proof", None)
+    own = probe.get("@context")
+    probe["@context"] = [{"@vocab": _SENTINEL}, *(own if isinstance(own, list) else [own])]
+    options = contexts.pyld_options()
+    options["base"] = ""
+    try:
+        expanded = jsonld.expand(probe, options)
+    except Exception:  # noqa: BLE001 - the proof check reports the JSON-LD error itself
+        return []
+    return sorted(set(_UNDEFINED.findall(json.dumps(expanded))))
 
 
 def _proof_types(document: Mapping[str, Any]) -> set[object]:
@@ -112,9 +139,12 @@ def verify_ldp_vc(
 ) -> CredentialReport:
     """A JSON-LD credential with an issuer's ``assertionMethod`` proof."""
     report = CredentialReport(target=target, format="ldp_vc")
-    problems = validate_credential(document)
+    problems = [str(p) for p in validate_credential(document)]
+    undefined = undefined_terms(document, contexts)
+    if undefined:
+        problems.append(f"terms no @context defines (they would not be signed): {undefined}")
     for problem in problems:
-        report.add("data_model", False, str(problem))
+        report.add("data_model", False, problem)
     if not problems:
         report.add("data_model", True, "well-formed credential")
     result = _verify_proofs(
@@ -147,9 +177,14 @@ def verify_ldp_vp(
 ) -> list[CredentialReport]:
     """A JSON-LD presentation; returns one report per embedded credential."""
     target = f"{prefix}presentation"
-    problems = validate_presentation(document)
+    problems = [str(p) for p in validate_presentation(document)]
+    undefined = undefined_terms(
+        {k: v for k, v in document.items() if k != "verifiableCredential"}, contexts
+    )
+    if undefined:
+        problems.append(f"terms no @context defines (they would not be signed): {undefined}")
     for problem in problems:
-        report.add("data_model", False, str(problem), target)
+        report.add("data_model", False, problem, target)
     if not problems:
         report.add("data_model", True, "well-formed presentation", target)
     holder = holder_id(document)

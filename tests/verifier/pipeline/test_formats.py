@@ -47,7 +47,9 @@ def test_every_format_verifies(world: World, pipeline: VerificationPipeline, cas
 
 
 @pytest.mark.parametrize("case", ["vc+jwt", "ldp_vc eddsa-rdfc-2022"])
-def test_json_text_and_objects_are_the_same_input(world: World, pipeline: VerificationPipeline, case: str) -> None:
+def test_json_text_and_objects_are_the_same_input(
+    world: World, pipeline: VerificationPipeline, case: str
+) -> None:
     value, options, _ = _inputs(world)[case]
     text = value if isinstance(value, str) else json.dumps(value)
     assert pipeline.verify(text, options).verified

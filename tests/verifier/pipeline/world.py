@@ -12,13 +12,13 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
+from credentials import jws2020
 from credentials.data_integrity import (
     EDDSA_RDFC_2022,
     AssertionMethodPurpose,
     AuthenticationPurpose,
 )
 from credentials.data_integrity import add_proof as add_di_proof
-from credentials import jws2020
 from credentials.did import DidResolver
 from credentials.did.document import PublishedKey, build_did_document
 from credentials.did.jwk import JwkMethod, did_jwk_from_jwk
@@ -52,6 +52,7 @@ TOKEN_LIST = "https://issuer.example/status/token/1"
 BSL_REVOCATION = "https://issuer.example/status/bsl/revocation"
 BSL_SUSPENSION = "https://issuer.example/status/bsl/suspension"
 V2 = "https://www.w3.org/ns/credentials/v2"
+EXAMPLES_V2 = "https://www.w3.org/ns/credentials/examples/v2"
 V1 = "https://www.w3.org/2018/credentials/v1"
 JWS2020_CONTEXT = "https://w3id.org/security/suites/jws-2020/v1"
 REVOKED_IDX, SUSPENDED_IDX = 7, 9
@@ -76,8 +77,10 @@ class FakeFetcher:
     def serve(
         self, url: str, body: bytes | str | Mapping[str, Any], content_type: str, **headers: str
     ) -> None:
-        raw = body if isinstance(body, bytes) else (
-            body.encode() if isinstance(body, str) else json.dumps(body).encode()
+        raw = (
+            body
+            if isinstance(body, bytes)
+            else (body.encode() if isinstance(body, str) else json.dumps(body).encode())
         )
         self.documents[url] = (200, content_type, raw, headers)
 
@@ -159,9 +162,15 @@ class World:
         self.contexts = ContextRegistry.standard()
         self.trust = FakeTrust()
         day0 = NOW - timedelta(days=400)
-        for kind in (VCT_MANDATE, VCT_EXECUTIVE, "LegalRepresentativeCredential",
-                     "ExecutiveCertificationCredential", "gx:LegalParticipant",
-                     "gx:legalRegistrationNumber", "gx:GaiaXTermsAndConditions"):
+        for kind in (
+            VCT_MANDATE,
+            VCT_EXECUTIVE,
+            "LegalRepresentativeCredential",
+            "ExecutiveCertificationCredential",
+            "gx:LegalParticipant",
+            "gx:legalRegistrationNumber",
+            "gx:GaiaXTermsAndConditions",
+        ):
             self.trust.grants.setdefault(ISSUER, {})[kind] = [(day0, None, "granted")]
         self.publish_status_lists()
 
@@ -203,10 +212,14 @@ class World:
             bits.set(idx, 1)
             issuer = ISSUER if signer is None else signer.kid.split("#")[0]
             credential = build_status_list_credential(
-                bits, credential_id=url, issuer=issuer, purpose=purpose  # type: ignore[arg-type]
+                bits,
+                credential_id=url,
+                issuer=issuer,
+                purpose=purpose,  # type: ignore[arg-type]
             )
             self.fetcher.serve(
-                url, sign_vc_jwt(credential, signer or self.issuer_es, issued_at=iat),
+                url,
+                sign_vc_jwt(credential, signer or self.issuer_es, issued_at=iat),
                 "application/vc+jwt",
             )
 
@@ -268,10 +281,12 @@ class World:
         status_idx: int = 1,
     ) -> dict[str, Any]:
         credential: dict[str, Any] = {
-            "@context": [V2],
+            "@context": [V2, EXAMPLES_V2],
             "type": ["VerifiableCredential", "LegalRepresentativeCredential"],
             "issuer": issuer,
-            "validFrom": (valid_from or self.now - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "validFrom": (valid_from or self.now - timedelta(days=1)).strftime(
+                "%Y-%m-%dT%H:%M:%SZ"
+            ),
             "validUntil": (valid_until or self.now + timedelta(days=90)).strftime(
                 "%Y-%m-%dT%H:%M:%SZ"
             ),
@@ -280,11 +295,15 @@ class World:
         if status is not None:
             url = BSL_REVOCATION if status == "revocation" else BSL_SUSPENSION
             credential["credentialStatus"] = build_status_entry(
-                status_list_credential=url, index=status_idx, purpose=status  # type: ignore[arg-type]
+                status_list_credential=url,
+                index=status_idx,
+                purpose=status,  # type: ignore[arg-type]
             )
         return credential
 
-    def vc_jwt(self, credential: Mapping[str, Any] | None = None, signer: SoftwareSigner | None = None) -> str:
+    def vc_jwt(
+        self, credential: Mapping[str, Any] | None = None, signer: SoftwareSigner | None = None
+    ) -> str:
         return sign_vc_jwt(credential or self.vcdm_credential(), signer or self.issuer_es)
 
     def vp_jwt(
