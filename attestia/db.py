@@ -41,9 +41,12 @@ class AttestiaBase(DeclarativeBase):
 def all_metadata() -> list[MetaData]:
     """The metadata of every package whose tables Alembic manages."""
     import attestia.models  # noqa: F401  (registers the tables)
+    import issuer.oid4vci.models
+    import issuer.status.models  # noqa: F401
+    from issuer.db import IssuerBase
     from trust_registry.models import RegistryBase
 
-    return [AttestiaBase.metadata, RegistryBase.metadata]
+    return [AttestiaBase.metadata, RegistryBase.metadata, IssuerBase.metadata]
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

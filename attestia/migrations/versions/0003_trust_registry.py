@@ -28,9 +28,7 @@ def upgrade() -> None:
         sa.Column("added_by", sa.String(length=320), nullable=False),
         sa.Column("added_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("deactivated_by", sa.String(length=320), nullable=True),
-        sa.Column(
-            "deactivated_at", sa.DateTime(timezone=True), nullable=True
-        ),
+        sa.Column("deactivated_at", sa.DateTime(timezone=True), nullable=True),
         sa.CheckConstraint(
             "role IN ('admin', 'auditor')", name=op.f("ck_registry_administrator_role")
         ),
