@@ -2,10 +2,11 @@
 
 The operations of the admin pages, for programs: authenticated by an API token
 (``Authorization: Bearer``, scopes ``registry:read``, ``registry:write``,
-``registry:audit``) or by an administrator's browser session (writes then need the page's
-``X-CSRF-Token`` header); see :mod:`trust_registry.web.deps`. Every write runs in one
-transaction that commits only when the registry function returned, so an error
-(``{"error", "error_description"}``: 400 ``invalid_request``, 401 ``invalid_token``, 403
+``registry:audit``) or by an administrator's browser session, whose writes then need the
+``X-CSRF-Token`` header (the ``data-csrf-token`` of ``#registry-csrf`` on every admin
+page); see :mod:`trust_registry.web.deps`. Every write runs in one transaction that
+commits only when the registry function returned, so an error (``{"error",
+"error_description"}``: 400 ``invalid_request``, 401 ``invalid_token``, 403
 ``insufficient_scope``/``forbidden``, 404 ``not_found``, 409 ``conflict``/
 ``invalid_transition``/``entity_cancelled``) changes nothing.
 """

@@ -30,7 +30,7 @@ ADMIN_PERSONA = "administrateur-registre"
 AUDITOR_PERSONA = "salarie-sans-mandat"
 OUTSIDER_PERSONA = "gerant-sarl"
 INTERACTION = re.compile(r'name="interaction" value="([^"]+)"')
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+CSRF = re.compile(r'(?:name="csrf_token" value|data-csrf-token)="([^"]+)"')
 ISSUER_DID = "did:web:emetteur.example.fr"
 SIREN = "130025265"
 
@@ -73,7 +73,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def app(services: Services, clock: Clock) -> FastAPI:
-    bootstrap_dev_registry(services)
+    bootstrap_dev_registry(services, now=clock.now)
     with services.sessions() as db:
         persona = load_personas().get(AUDITOR_PERSONA)
         add_administrator(
@@ -81,7 +81,7 @@ def app(services: Services, clock: Clock) -> FastAPI:
             email=persona.claims.email,
             role="auditor",
             actor="test",
-            now=datetime.now(UTC),
+            now=clock.now,
         )
         db.commit()
     application = create_app(services.settings, services=services)
