@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import itertools
 import json
 import secrets
 from collections.abc import Callable, Mapping
@@ -19,6 +20,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from joserfc import jwe, jws
 from joserfc.jwk import ECKey
@@ -95,7 +97,11 @@ class Wallet:
     # Request ----------------------------------------------------------------------
 
     def fetch_request(
-        self, uri: str, *, method: str | None = None, wallet_metadata: Mapping[str, Any] | None = None
+        self,
+        uri: str,
+        *,
+        method: str | None = None,
+        wallet_metadata: Mapping[str, Any] | None = None,
     ) -> AuthorizationRequest:
         params = parse_authorization_uri(uri)
         request_uri = params["request_uri"]
@@ -177,15 +183,18 @@ class Wallet:
 
     def _check_chain(self, chain: list[x509.Certificate]) -> None:
         last = chain[-1]
-        for child, parent in zip(chain, chain[1:], strict=False):
+        for child, parent in itertools.pairwise(chain):
             child.verify_directly_issued_by(parent)
-        for anchor in self.trust_anchors:
-            try:
-                last.verify_directly_issued_by(anchor)
-            except (ValueError, TypeError, Exception):  # noqa: BLE001
-                continue
-            return
-        raise WalletRefusal("the certificate chain does not lead to a trusted anchor")
+        if not any(self._issued_by(last, anchor) for anchor in self.trust_anchors):
+            raise WalletRefusal("the certificate chain does not lead to a trusted anchor")
+
+    @staticmethod
+    def _issued_by(cert: x509.Certificate, anchor: x509.Certificate) -> bool:
+        try:
+            cert.verify_directly_issued_by(anchor)
+        except (ValueError, TypeError, InvalidSignature):
+            return False
+        return True
 
     # Response ---------------------------------------------------------------------
 

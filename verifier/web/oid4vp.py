@@ -17,6 +17,8 @@ from pydantic import BaseModel, ConfigDict
 from starlette.concurrency import run_in_threadpool
 
 from verifier.oid4vp.errors import InvalidRequest
+from verifier.oid4vp.pipeline_adapter import PipelinePresentationVerifier
+from verifier.oid4vp.presentation import PresentationVerifier
 from verifier.oid4vp.qr import qr_png, qr_svg
 from verifier.oid4vp.request_object import REQUEST_OBJECT_MEDIA_TYPE
 from verifier.oid4vp.service import Oid4vpService
@@ -28,6 +30,7 @@ from verifier.oid4vp.setup import (
     identity_factory,
     policy_lookup,
 )
+from verifier.pipeline import VerificationPipeline
 
 router = APIRouter(prefix="/verifier", tags=["verifier: OpenID4VP"])
 _LOCK = threading.Lock()
@@ -61,10 +64,19 @@ def _build(request: Request) -> Oid4vpService:
         base_url=settings.base_url,
         sessions=services.sessions,
         identity=identity,
-        verifier=default_presentation_verifier(),
+        verifier=_presentation_verifier(request),
         policy_query=policy_lookup(settings.base_url),
         settings=oid4vp_settings,
     )
+
+
+def _presentation_verifier(request: Request) -> PresentationVerifier:
+    """The verifier pipeline when the app has one (``app.state.verifier.pipeline``),
+    else signature/validity/holder-binding checks with :mod:`credentials` alone."""
+    pipeline = getattr(getattr(request.app.state, "verifier", None), "pipeline", None)
+    if isinstance(pipeline, VerificationPipeline):
+        return PipelinePresentationVerifier(pipeline)
+    return default_presentation_verifier()
 
 
 def get_oid4vp(request: Request) -> Oid4vpService:

@@ -129,7 +129,8 @@ def test_demo_page_shows_qr_then_verified_claims(server: tuple[str, Path]) -> No
             )
             link = page.get_by_role("link", name="Ouvrir le portefeuille sur cet appareil")
             uri = link.get_attribute("href")
-            assert uri is not None and uri.startswith("openid4vp://?client_id=x509_hash")
+            assert uri is not None
+            assert uri.startswith("openid4vp://?client_id=x509_hash")
 
             chain = load_chain((data_dir / "verifier" / "x509-dev-chain.pem").read_bytes())
             with httpx.Client(timeout=10) as http:
@@ -140,16 +141,9 @@ def test_demo_page_shows_qr_then_verified_claims(server: tuple[str, Path]) -> No
                 ]
                 presentation = sd_jwt_presentation(
                     legal_representative(base, holder.jwk),
-                    {
-                        name: True
-                        for name in (
-                            "given_name",
-                            "family_name",
-                            "siren",
-                            "legal_name",
-                            "role_label",
-                        )
-                    },
+                    dict.fromkeys(
+                        ("given_name", "family_name", "siren", "legal_name", "role_label"), True
+                    ),
                     holder_jwk=holder.private_jwk,
                     nonce=request.nonce,
                     aud=request.client_id,

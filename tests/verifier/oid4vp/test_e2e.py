@@ -147,11 +147,14 @@ def test_request_object_claims(deploy: Callable[..., Deployment]) -> None:
     assert claims["exp"] > claims["iat"]
     assert claims["dcql_query"] == SD_QUERY
     assert claims["response_uri"].startswith("http://testserver/verifier/response/")
-    assert len(claims["nonce"]) >= 32 and len(claims["state"]) >= 32
+    assert len(claims["nonce"]) >= 32
+    assert len(claims["state"]) >= 32
     metadata = claims["client_metadata"]
     assert "dc+sd-jwt" in metadata["vp_formats_supported"]
     (key,) = metadata["jwks"]["keys"]
-    assert key["alg"] == "ECDH-ES" and key["crv"] == "P-256" and "d" not in key
+    assert key["alg"] == "ECDH-ES"
+    assert key["crv"] == "P-256"
+    assert "d" not in key
     assert metadata["encrypted_response_enc_values_supported"] == ["A128GCM", "A256GCM"]
     assert request.header["x5c"]
 
@@ -245,7 +248,8 @@ def test_qr_codes(deploy: Callable[..., Deployment]) -> None:
     deployment = deploy()
     _, created = start(deployment)
     png = deployment.client.get(created["qr_png_url"])
-    assert png.status_code == 200 and png.headers["content-type"] == "image/png"
+    assert png.status_code == 200
+    assert png.headers["content-type"] == "image/png"
     assert png.content.startswith(b"\x89PNG")
     svg = deployment.client.get(created["qr_svg_url"])
     assert svg.headers["content-type"].startswith("image/svg+xml")

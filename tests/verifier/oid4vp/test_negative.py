@@ -37,7 +37,8 @@ def test_wrong_nonce(deploy: Callable[..., Deployment], issuer: Party, holder: P
     presentation = sd_answer(request, issuer, holder, nonce="another-nonce")
     assert deployment.wallet.respond(request, {"identity": [presentation]}).status_code == 200
     result = status(deployment, transaction_id)
-    assert result["status"] == "failed" and result["verified"] is False
+    assert result["status"] == "failed"
+    assert result["verified"] is False
     assert any("holder_binding" in c or "nonce" in c for c in failed_checks(result))
     assert result["claims"] == {}
 
@@ -236,12 +237,14 @@ def test_expired_transaction(
     deployment.clock.offset = 601
     assert status(deployment, transaction_id)["status"] == "expired"
     refused = deployment.client.get(created["request_uri"])
-    assert refused.status_code == 400 and refused.json()["error"] == "invalid_transaction"
+    assert refused.status_code == 400
+    assert refused.json()["error"] == "invalid_transaction"
     deployment.clock.offset = 0
     token = {"identity": [sd_answer(late, issuer, holder)]}
     deployment.clock.offset = 601
     answer = deployment.wallet.respond(late, token)
-    assert answer.status_code == 400 and answer.json()["error"] == "invalid_transaction"
+    assert answer.status_code == 400
+    assert answer.json()["error"] == "invalid_transaction"
     assert status(deployment, late_id)["status"] == "expired"
 
 
@@ -291,7 +294,7 @@ def test_response_before_the_request_was_fetched(
 )
 def test_malformed_vp_token(deploy: Callable[..., Deployment], vp_token: str, message: str) -> None:
     deployment = deploy(response_mode="direct_post")
-    transaction_id, request = fetched(deployment)
+    _transaction_id, request = fetched(deployment)
     answer = deployment.client.post(
         request.response_uri, data={"vp_token": vp_token, "state": request.state}
     )
