@@ -124,7 +124,7 @@ def parse_as(value: object, declared: CredentialFormat | None) -> ParsedInput:
 
     ``vc+sd-jwt`` tokens are accepted under ``dc+sd-jwt`` (SD-JWT VC transition rule).
     """
-    parsed = detect_format(value)
+    parsed = value if isinstance(value, ParsedInput) else detect_format(value)
     if declared is not None and parsed.format != declared:
         raise MalformedError(f"declared format {declared} but the input is {parsed.format}")
     return parsed
