@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from attestia.cli_registry import registry_app
 from attestia.settings import Settings, SettingsError, load_settings
 from credentials.errors import KeyStoreError
 
@@ -22,6 +23,7 @@ did_app = typer.Typer(help="The deployment's DID documents.", no_args_is_help=Tr
 app.add_typer(db_app, name="db")
 app.add_typer(keys_app, name="keys")
 app.add_typer(did_app, name="did")
+app.add_typer(registry_app, name="registry")
 
 
 def _settings(**overrides: object) -> Settings:
