@@ -13,6 +13,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from attestia.cli_verify import verifier_services_for
 from attestia.errors import install_error_handlers
 from attestia.logging_setup import configure_logging
 from attestia.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
@@ -23,6 +24,8 @@ from attestia.settings import Settings
 from attestia.web import auth, health, home
 from attestia.web import did as did_routes
 from issuer.web import oid4vci as oid4vci_routes
+from verifier.trust import local_trust_checker
+from verifier.web import connector_api as verifier_connector
 from verifier.web import demo as verifier_demo
 from verifier.web import oid4vp as verifier_oid4vp
 
@@ -37,6 +40,9 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
         own = services is None
         app.state.services = services or build_services(settings)
         bootstrap_dev_registry(app.state.services)
+        app.state.verifier = verifier_services_for(
+            settings, trust=local_trust_checker(app.state.services.sessions)
+        )
         try:
             yield
         finally:
@@ -64,6 +70,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
     app.include_router(home.router)
     app.include_router(verifier_oid4vp.router)
     app.include_router(verifier_demo.router)
+    app.include_router(verifier_connector.router)
     app.include_router(auth.router)
     app.include_router(oid4vci_routes.router)
     install_registry(app, settings)

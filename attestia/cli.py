@@ -188,6 +188,15 @@ def did_export(
     typer.echo(f"wrote {target}")
 
 
+def _register_verify() -> None:
+    from attestia.cli_verify import verify_command
+
+    app.command("verify")(verify_command)
+
+
+_register_verify()
+
+
 def main() -> None:
     app(prog_name="attestia")
 

@@ -1,0 +1,173 @@
+"""``attestia verify``: the verification pipeline from the command line, and the
+composition of the verifier's services that the web application shares.
+
+The CLI verifies any credential or presentation (a JSON-LD object, a compact ``vc+jwt`` /
+``vp+jwt``, an SD-JWT) read from a file or standard input, prints the report as JSON and
+exits 0 when verified, 1 when not, 2 on a usage or configuration error. Trust is checked
+by default: against this deployment's registry database, or against a signed trusted list
+(``--trusted-list URL|PATH --anchor KEYFILE``); ``--no-trust-check`` turns it off.
+did:web documents and status lists are fetched through the SSRF-safe fetcher (the dev
+allow-list of the settings applies in dev mode only).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from attestia.settings import Settings
+from credentials.errors import CredentialError
+from credentials.keys import PublicKey, public_key_from_jwk
+from credentials.net import FetchPolicy, SafeFetcher
+from credentials.net.fetcher import Fetcher
+from verifier.pipeline import VerifyOptions
+from verifier.policies import PolicyError
+from verifier.services import VerifierServices, build_verifier_services, config_from_settings
+from verifier.trust import TrustChecker, TrustedListChecker, local_trust_checker
+
+
+def safe_fetcher(settings: Settings) -> SafeFetcher:
+    """The outbound fetcher: SSRF-guarded; dev hosts only outside production."""
+    hosts = frozenset() if settings.is_production else frozenset(settings.dev_allowed_hosts)
+    return SafeFetcher(FetchPolicy(dev_hosts=hosts))
+
+
+def attestia_contexts() -> dict[str, bytes]:
+    """The issuer's JSON-LD vocabulary, which the verifier must not import itself."""
+    from issuer.catalogue.vocabulary import ATTESTIA_V1, context_bytes
+
+    return {ATTESTIA_V1: context_bytes()}
+
+
+def verifier_services_for(
+    settings: Settings,
+    *,
+    trust: TrustChecker | None,
+    fetcher: Fetcher | None = None,
+    clock: Callable[[], datetime] | None = None,
+) -> VerifierServices:
+    """The verifier's services for this deployment (used by the app and by the CLI)."""
+    arguments: dict[str, Any] = config_from_settings(settings)
+    if clock is not None:
+        arguments["clock"] = clock
+    return build_verifier_services(
+        **arguments,
+        fetcher=fetcher or safe_fetcher(settings),
+        trust=trust,
+        extra_contexts=attestia_contexts(),
+    )
+
+
+def _load_anchor(path: Path) -> PublicKey:
+    from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
+    raw = path.read_bytes()
+    if raw.lstrip().startswith(b"{"):
+        return public_key_from_jwk(json.loads(raw))
+    return load_pem_public_key(raw)  # type: ignore[return-value]
+
+
+def _local_trust(settings: Settings) -> TrustChecker:
+    from attestia import db
+
+    engine = db.make_engine(settings.resolved_database_url)
+    try:
+        ready = db.is_up_to_date(engine)
+    except Exception:  # noqa: BLE001 - any database failure means "no local registry"
+        ready = False
+    if not ready:
+        engine.dispose()
+        raise typer.BadParameter(
+            "the local trust registry database is not available (run `attestia db upgrade`, "
+            "or pass --trusted-list URL|PATH --anchor KEYFILE, or --no-trust-check)"
+        )
+    return local_trust_checker(db.make_session_factory(engine))
+
+
+def _read_input(source: str) -> object:
+    text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    stripped = text.strip()
+    if stripped.startswith("{"):
+        try:
+            return json.loads(stripped)
+        except ValueError:
+            return stripped
+    return stripped
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise typer.BadParameter(f"--at {value!r} is not an ISO 8601 date and time") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def verify_command(
+    source: Annotated[
+        str, typer.Argument(metavar="PATH|-", help="File to verify, or - for stdin.")
+    ],
+    nonce: Annotated[str | None, typer.Option(help="Expected KB-JWT / VP nonce.")] = None,
+    challenge: Annotated[
+        str | None, typer.Option(help="Expected proof challenge (= nonce).")
+    ] = None,
+    aud: Annotated[
+        str | None, typer.Option("--aud", "--domain", help="Expected audience / proof domain.")
+    ] = None,
+    at: Annotated[str | None, typer.Option(help="Verify as of this ISO 8601 time.")] = None,
+    policy: Annotated[str | None, typer.Option(help="A named policy id.")] = None,
+    no_trust_check: Annotated[
+        bool, typer.Option("--no-trust-check", help="Do not ask the trust registry.")
+    ] = False,
+    trusted_list: Annotated[
+        str | None, typer.Option(help="Signed trusted list (https URL or file) to trust.")
+    ] = None,
+    anchor: Annotated[
+        Path | None, typer.Option(help="Public key (PEM or JWK) that signs the trusted list.")
+    ] = None,
+) -> None:
+    """Verify a credential or presentation in any format; print the report as JSON."""
+    from attestia.cli import _settings
+
+    if nonce is not None and challenge is not None and nonce != challenge:
+        raise typer.BadParameter("--nonce and --challenge name the same value; they differ")
+    settings = _settings()
+    fetcher = safe_fetcher(settings)
+    trust: TrustChecker | None = None
+    if not no_trust_check:
+        if trusted_list is not None:
+            if anchor is None:
+                raise typer.BadParameter("--trusted-list needs --anchor KEYFILE")
+            try:
+                trust = TrustedListChecker(trusted_list, _load_anchor(anchor), fetcher=fetcher)
+            except (OSError, ValueError, CredentialError) as exc:
+                raise typer.BadParameter(f"--anchor: {exc}") from None
+        else:
+            trust = _local_trust(settings)
+    try:
+        value = _read_input(source)
+    except OSError as exc:
+        raise typer.BadParameter(f"cannot read {source}: {exc}") from None
+    services = verifier_services_for(settings, trust=trust, fetcher=fetcher)
+    options = VerifyOptions(
+        challenge=nonce if nonce is not None else challenge,
+        domain=aud,
+        policy=policy,
+        at=_parse_time(at),
+        check_trust=not no_trust_check,
+    )
+    try:
+        services.pipeline.resolve_policy(policy)
+    except PolicyError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    report = services.pipeline.verify(value, options)
+    typer.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False, default=str))
+    raise typer.Exit(0 if report.verified else 1)
