@@ -21,7 +21,6 @@ from verifier.oid4vp.client_id import ClientIdentity
 from verifier.oid4vp.dcql import DcqlQuery, parse_dcql_query
 from verifier.oid4vp.encryption import decrypt_response, generate_response_key, public_response_jwk
 from verifier.oid4vp.errors import (
-    AccessDenied,
     InvalidRequest,
     InvalidRequestObject,
     InvalidTransaction,
@@ -432,7 +431,6 @@ def _check_wallet_metadata(text: str, query: DcqlQuery) -> None:
 
 
 __all__ = [
-    "AccessDenied",
     "CreatedTransaction",
     "IdentityFactory",
     "Oid4vpConfig",

@@ -17,7 +17,6 @@ from pydantic import BaseModel, ConfigDict
 from starlette.concurrency import run_in_threadpool
 
 from verifier.oid4vp.errors import InvalidRequest
-from verifier.oid4vp.pipeline_adapter import PipelinePresentationVerifier
 from verifier.oid4vp.presentation import PresentationVerifier
 from verifier.oid4vp.qr import qr_png, qr_svg
 from verifier.oid4vp.request_object import REQUEST_OBJECT_MEDIA_TYPE
@@ -30,7 +29,7 @@ from verifier.oid4vp.setup import (
     identity_factory,
     policy_lookup,
 )
-from verifier.pipeline import VerificationPipeline
+from verifier.services import PipelinePresentationVerifier, VerifierServices
 
 router = APIRouter(prefix="/verifier", tags=["verifier: OpenID4VP"])
 _LOCK = threading.Lock()
@@ -73,9 +72,9 @@ def _build(request: Request) -> Oid4vpService:
 def _presentation_verifier(request: Request) -> PresentationVerifier:
     """The verifier pipeline when the app has one (``app.state.verifier.pipeline``),
     else signature/validity/holder-binding checks with :mod:`credentials` alone."""
-    pipeline = getattr(getattr(request.app.state, "verifier", None), "pipeline", None)
-    if isinstance(pipeline, VerificationPipeline):
-        return PipelinePresentationVerifier(pipeline)
+    services = getattr(request.app.state, "verifier", None)
+    if isinstance(services, VerifierServices):
+        return PipelinePresentationVerifier(services.pipeline)
     return default_presentation_verifier()
 
 

@@ -79,12 +79,43 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
             process.stdout.close()
 
 
-def legal_representative(base: str, holder_jwk: dict[str, object]) -> str:
+def register_issuer(base: str, data_dir: Path, did: str) -> None:
+    """``attestia registry issuer add``: the verifier's pipeline checks trust."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ATTESTIA_")} | {
+        "ATTESTIA_DATA_DIR": str(data_dir),
+        "ATTESTIA_BASE_URL": base,
+    }
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "attestia.cli",
+            "registry",
+            "issuer",
+            "add",
+            "--did",
+            did,
+            "--name",
+            "Émetteur de test",
+            "--type",
+            f"vct:{base}/issuer/vct/legal_representative",
+        ],
+        cwd=data_dir.parent,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    time.sleep(1.1)  # the grant starts "from now": issue strictly after it
+
+
+def legal_representative(base: str, data_dir: Path, holder_jwk: dict[str, object]) -> str:
     issuer = make_party()
+    register_issuer(base, data_dir, issuer.did)
     payload = build_payload(
         vct=f"{base}/issuer/vct/legal_representative",
         iss=issuer.did,
-        iat=int(time.time()) - 60,
+        iat=int(time.time()),
         exp=int(time.time()) + 3600,
         claims={
             "given_name": SD("Marianne"),
@@ -140,7 +171,7 @@ def test_demo_page_shows_qr_then_verified_claims(server: tuple[str, Path]) -> No
                     q for q in request.dcql_query["credentials"] if q["format"] == "dc+sd-jwt"
                 ]
                 presentation = sd_jwt_presentation(
-                    legal_representative(base, holder.jwk),
+                    legal_representative(base, data_dir, holder.jwk),
                     dict.fromkeys(
                         ("given_name", "family_name", "siren", "legal_name", "role_label"), True
                     ),

@@ -1,4 +1,4 @@
-"""The OpenID4VP response endpoint driven by the verifier's pipeline (trust not checked)."""
+"""The OpenID4VP response endpoint driven by the verifier's pipeline and its adapter."""
 
 from __future__ import annotations
 
@@ -17,8 +17,23 @@ from credentials.net.fetcher import FetchedDocument
 from tests.holder.wallet import vp_jwt_presentation
 from tests.verifier.oid4vp.conftest import Deployment, Party, issue_identity_vc_jwt
 from tests.verifier.oid4vp.test_e2e import JWT_QUERY, sd_answer, start, status
-from verifier.oid4vp.pipeline_adapter import PipelinePresentationVerifier
 from verifier.pipeline import VerificationPipeline
+from verifier.services import PipelinePresentationVerifier
+from verifier.trust import TrustDecision
+
+
+class Registry:
+    """A trust registry that knows only the test issuer, for every type."""
+
+    def __init__(self, issuer: str) -> None:
+        self.issuer = issuer
+
+    def is_authorized(
+        self, issuer_id: str, credential_type: str, issued_at: datetime, now: datetime
+    ) -> TrustDecision:
+        if issuer_id != self.issuer:
+            return TrustDecision(False, f"issuer {issuer_id!r} is not in the trust registry")
+        return TrustDecision(True, "authorised", {"did": issuer_id})
 
 
 class NoNetwork:
@@ -27,7 +42,7 @@ class NoNetwork:
 
 
 @pytest.fixture
-def pipeline_deploy(deploy: Callable[..., Deployment]) -> Callable[..., Deployment]:
+def pipeline_deploy(deploy: Callable[..., Deployment], issuer: Party) -> Callable[..., Deployment]:
     def build(**settings: Any) -> Deployment:
         deployment = deploy(**settings)
         pipeline = VerificationPipeline(
@@ -35,8 +50,9 @@ def pipeline_deploy(deploy: Callable[..., Deployment]) -> Callable[..., Deployme
             fetcher=NoNetwork(),
             contexts=ContextRegistry.standard(),
             clock=lambda: datetime.now(UTC),
+            trust=Registry(issuer.did),
         )
-        verifier = PipelinePresentationVerifier(pipeline, check_trust=False)
+        verifier = PipelinePresentationVerifier(pipeline)
         deployment.service._verifier = verifier
         return deployment
 
@@ -85,3 +101,18 @@ def test_wrong_nonce_through_the_pipeline(
     result = status(deployment, transaction_id)
     assert result["status"] == "failed"
     assert any(c["code"].endswith("holder_binding") for c in result["checks"] if not c["passed"])
+
+
+def test_untrusted_issuer_through_the_pipeline(
+    pipeline_deploy: Callable[..., Deployment], holder: Party
+) -> None:
+    from tests.verifier.oid4vp.conftest import make_party
+
+    deployment = pipeline_deploy()
+    transaction_id, created = start(deployment)
+    request = deployment.wallet.fetch_request(created["authorization_request_uri"])
+    stranger = make_party()
+    deployment.wallet.respond(request, {"identity": [sd_answer(request, stranger, holder)]})
+    result = status(deployment, transaction_id)
+    assert result["status"] == "failed"
+    assert any(c["code"].endswith(".trust") for c in result["checks"] if not c["passed"])
