@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from pyld import jsonld
-from rdflib import RDF, RDFS, BNode, Graph, Namespace, URIRef
+from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from credentials.errors import CredentialError
@@ -37,6 +37,7 @@ from credentials.jsonld import ContextRegistry
 from credentials.net import Fetcher
 
 SH: Final = Namespace("http://www.w3.org/ns/shacl#")
+XSD_STRING: Final = "http://www.w3.org/2001/XMLSchema#string"
 MAX_SHAPES_BYTES: Final = 16 * 1024 * 1024
 _TARGETS: Final = (SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
 
@@ -75,13 +76,38 @@ def _parse(raw: bytes, syntax: str) -> Graph:
             return graph
         document = json.loads(raw)
         # Self-contained JSON-LD (inline prefixes): an empty loader keeps pyld off the network.
-        nquads = jsonld.to_rdf(
-            document, {"format": "application/n-quads", "documentLoader": _no_remote}
-        )
-        graph.parse(data=nquads, format="nquads")
+        dataset = jsonld.to_rdf(document, {"documentLoader": _no_remote})
+        add_dataset(graph, dataset)
     except (ValueError, SyntaxError, jsonld.JsonLdError) as exc:
         raise ShapesError(f"unreadable shapes: {str(exc)[:200]}") from None
     return graph
+
+
+def _term(component: Mapping[str, Any]) -> Node:
+    value = str(component["value"])
+    if component["type"] == "IRI":
+        return URIRef(value)
+    if component["type"] == "blank node":
+        return BNode(value.removeprefix("_:"))
+    language = component.get("language")
+    if language:
+        return Literal(value, lang=language)
+    datatype = component.get("datatype", XSD_STRING)
+    if datatype == XSD_STRING:  # RDF 1.1 simple literal; rdflib compares them datatype-less
+        return Literal(value)
+    return Literal(value, datatype=URIRef(datatype))
+
+
+def add_dataset(graph: Graph, dataset: Mapping[str, Any]) -> None:
+    """Add every triple of a pyld RDF dataset (all its graphs, merged) to ``graph``.
+
+    (rdflib's N-Quads parser is avoided: it warns about its own deprecated API.)
+    """
+    for triples in dataset.values():
+        for triple in triples:
+            graph.add(
+                (_term(triple["subject"]), _term(triple["predicate"]), _term(triple["object"]))
+            )
 
 
 def _no_remote(url: str, options: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -179,7 +205,7 @@ class ShaclReport:
 def subjects_graph(credentials: Sequence[Mapping[str, Any]], registry: ContextRegistry) -> Graph:
     """RDF of every credential's ``credentialSubject``, each read in its credential's context."""
     graph = Graph()
-    options = {**registry.pyld_options(), "format": "application/n-quads", "base": ""}
+    options = {**registry.pyld_options(), "base": ""}
     for credential in credentials:
         subjects = credential.get("credentialSubject")
         items = subjects if isinstance(subjects, list) else [subjects]
@@ -188,14 +214,14 @@ def subjects_graph(credentials: Sequence[Mapping[str, Any]], registry: ContextRe
             "@graph": [s for s in items if isinstance(s, Mapping)],
         }
         try:
-            nquads = jsonld.to_rdf(document, options)
+            dataset = jsonld.to_rdf(document, options)
         except CredentialError:
             raise
         except (jsonld.JsonLdError, TypeError, ValueError) as exc:
             raise ShapesError(
                 f"credential subject is not valid JSON-LD: {str(exc)[:200]}"
             ) from None
-        graph.parse(data=nquads, format="nquads")
+        add_dataset(graph, dataset)
     return graph
 
 
