@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 
 from attestia.cli_verify import verifier_services_for
 from attestia.errors import install_error_handlers
+from attestia.issuer_wiring import install_issuer_portal
 from attestia.logging_setup import configure_logging
 from attestia.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from attestia.registry_bootstrap import bootstrap_dev_registry, install_registry
@@ -73,6 +74,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
     app.include_router(verifier_connector.router)
     app.include_router(auth.router)
     app.include_router(oid4vci_routes.router)
+    install_issuer_portal(app)
     install_registry(app, settings)
     if settings.sandbox_enabled:
         from attestia.sandbox.proconnect import install_sandbox
