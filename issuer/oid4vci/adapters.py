@@ -16,7 +16,9 @@ from sqlalchemy.orm import Session
 from credentials.errors import HolderBindingError
 from issuer.catalogue import Catalogue, ClaimsError, UnknownConfigurationError
 from issuer.minting import CredentialMinter, HolderBinding, SubjectIdentifiers
-from issuer.oid4vci.context import ConfigurationView, HolderKey, IssuedCredential
+from issuer.minting.services import IssuerServices
+from issuer.oid4vci.config import Oid4vciConfig
+from issuer.oid4vci.context import ConfigurationView, HolderKey, IssuedCredential, Oid4vciContext
 from issuer.oid4vci.errors import (
     CredentialRequestDenied,
     InvalidProof,
@@ -68,3 +70,13 @@ class MinterAdapter:
         except ClaimsError as exc:
             raise CredentialRequestDenied(f"the credential data is not issuable: {exc}") from None
         return IssuedCredential(credential=minted.credential, credential_id=minted.credential_id)
+
+
+def build_context(config: Oid4vciConfig, issuer: IssuerServices) -> Oid4vciContext:
+    """The protocol context over the issuer's shared services."""
+    return Oid4vciContext(
+        config=config,
+        sessions=issuer.sessions,
+        catalogue=CatalogueAdapter(issuer.catalogue),
+        minter=MinterAdapter(issuer.minter),
+    )

@@ -228,7 +228,7 @@ def push_authorization_request(
     except AuthorizationRedirect as exc:
         raise exc.error from None
     reference = REQUEST_URI_PREFIX + ctx.new_secret()
-    with ctx.sessions.begin() as session:
+    with ctx.transaction() as session:
         session.add(
             ParRequestRow(
                 request_uri_hash=digest(reference),
@@ -251,7 +251,7 @@ def start_authorization(ctx: Oid4vciContext, params: Mapping[str, list[str]]) ->
         client_id = _single(params, "client_id")
         now = ctx.now()
         key = digest(request_uri)
-        with ctx.sessions.begin() as session:
+        with ctx.transaction() as session:
             row = session.get(ParRequestRow, key)
             if row is None or row.expires_at <= now or row.used_at is not None:
                 raise InvalidRequestUri("request_uri is unknown, expired or already used")
@@ -268,7 +268,7 @@ def start_authorization(ctx: Oid4vciContext, params: Mapping[str, list[str]]) ->
     else:
         request = validate_authorization_request(ctx, params)
     pending_id = ctx.new_secret()
-    with ctx.sessions.begin() as session:
+    with ctx.transaction() as session:
         session.add(
             PendingAuthorizationRow(
                 id_hash=digest(pending_id),
@@ -287,7 +287,7 @@ def complete_authorization(ctx: Oid4vciContext, pending_id: str, user: Mapping[s
     """
     now = ctx.now()
     key = digest(pending_id)
-    with ctx.sessions.begin() as session:
+    with ctx.transaction() as session:
         consumed = session.execute(
             update(PendingAuthorizationRow)
             .where(
@@ -304,7 +304,7 @@ def complete_authorization(ctx: Oid4vciContext, pending_id: str, user: Mapping[s
         request = AuthorizationRequest.from_json(pending.request)
     iss = ctx.config.credential_issuer
     try:
-        with ctx.sessions.begin() as session:
+        with ctx.transaction() as session:
             offer_id, ids = _grant_for(ctx, session, request, user, now)
             code = ctx.new_secret()
             session.add(

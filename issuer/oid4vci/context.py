@@ -10,14 +10,20 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
 from issuer.oid4vci.config import Oid4vciConfig
+
+#: Write transactions allowed at once per process (below the connection pool's size).
+MAX_CONCURRENT_WRITERS = 4
 
 
 class ConfigurationView(Protocol):
@@ -118,6 +124,9 @@ class Oid4vciContext:
     wallet_initiated: WalletInitiatedGrants | None = None
     clock: Callable[[], float] = time.time
     token: Callable[[int], str] = field(default=_token)
+    writers: threading.BoundedSemaphore = field(
+        default_factory=lambda: threading.BoundedSemaphore(MAX_CONCURRENT_WRITERS)
+    )
     digits: Callable[[int], str] = field(
         default=lambda n: "".join(secrets.choice("0123456789") for _ in range(n))
     )
@@ -128,6 +137,24 @@ class Oid4vciContext:
     def new_secret(self) -> str:
         """A fresh unguessable value (256 bits, base64url)."""
         return self.token(32)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A write transaction, committed on success and rolled back on any error.
+
+        On SQLite it starts with ``BEGIN IMMEDIATE``: the write lock is taken (waiting up
+        to the busy timeout) before any snapshot is read, so a consuming ``UPDATE`` never
+        fails with "database is locked" because another writer committed meanwhile.
+
+        At most :data:`MAX_CONCURRENT_WRITERS` of these run at once in a process: a
+        transaction that waits for a lock holds a pooled connection, and the lock holder
+        may need another one (the key store reads the signing key), so an unbounded number
+        of waiters could drain the pool and stall the holder until the lock wait times out.
+        """
+        with self.writers, self.sessions.begin() as session:
+            if session.get_bind().dialect.name == "sqlite":
+                session.execute(text("BEGIN IMMEDIATE"))
+            yield session
 
     def configuration(self, configuration_id: str) -> ConfigurationView | None:
         return self.catalogue.configurations().get(configuration_id)

@@ -119,7 +119,7 @@ def request_credentials(
     thumbprints = [v.holder.thumbprint for v in verified]
     if len(set(thumbprints)) != len(thumbprints):
         raise InvalidProof("each key proof must be for a different key")
-    with ctx.sessions.begin() as session:
+    with ctx.transaction() as session:
         consume_nonces(ctx, session, [v.nonce for v in verified])
         offer = session.get(OfferRow, grant.offer_id)
         if offer is None:

@@ -35,7 +35,7 @@ def request_deferred(
         raise InvalidCredentialRequest("transaction_id is required")
     key = digest(transaction_id)
     now = ctx.now()
-    with ctx.sessions.begin() as session:
+    with ctx.transaction() as session:
         row = session.get(DeferredTransactionRow, key)
         if (
             row is None

@@ -114,7 +114,7 @@ def remember_jti(ctx: Oid4vciContext, jti: str, jkt: str, now: float) -> None:
     """
     key = digest(f"{jkt}:{jti}")
     try:
-        with ctx.sessions.begin() as session:
+        with ctx.transaction() as session:
             session.add(DpopJtiRow(jti_hash=key, expires_at=now + 2 * ctx.config.dpop_max_age))
     except IntegrityError:
         raise InvalidDpopProof("DPoP proof jti has already been used") from None
@@ -122,6 +122,6 @@ def remember_jti(ctx: Oid4vciContext, jti: str, jkt: str, now: float) -> None:
 
 def purge_expired_jti(ctx: Oid4vciContext) -> int:
     """Forget ``jti`` values whose ``iat`` window is over; returns how many."""
-    with ctx.sessions.begin() as session:
+    with ctx.transaction() as session:
         result = session.execute(delete(DpopJtiRow).where(DpopJtiRow.expires_at < ctx.now()))
         return int(getattr(result, "rowcount", 0) or 0)

@@ -22,7 +22,7 @@ from issuer.oid4vci.models import CNonceRow
 def issue_nonce(ctx: Oid4vciContext) -> str:
     """A fresh ``c_nonce``, stored as its digest."""
     value = ctx.new_secret()
-    with ctx.sessions.begin() as session:
+    with ctx.transaction() as session:
         session.add(
             CNonceRow(nonce_hash=digest(value), expires_at=ctx.now() + ctx.config.c_nonce_ttl)
         )
@@ -48,6 +48,6 @@ def consume_nonces(ctx: Oid4vciContext, session: Session, values: Iterable[str])
 
 
 def purge_expired_nonces(ctx: Oid4vciContext) -> int:
-    with ctx.sessions.begin() as session:
+    with ctx.transaction() as session:
         result = session.execute(delete(CNonceRow).where(CNonceRow.expires_at < ctx.now()))
         return int(getattr(result, "rowcount", 0) or 0)

@@ -43,7 +43,7 @@ def notify(ctx: Oid4vciContext, grant: AccessGrant, raw_body: bytes) -> None:
             "event_description must be printable ASCII without quotes or backslashes"
         )
     now = ctx.now()
-    with ctx.sessions.begin() as session:
+    with ctx.transaction() as session:
         row = session.get(NotificationRow, notification_id)
         if row is None or row.offer_id != grant.offer_id or row.expires_at <= now:
             raise InvalidNotificationId("notification_id is unknown")

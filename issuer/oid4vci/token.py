@@ -160,7 +160,7 @@ def _pre_authorized(ctx: Oid4vciContext, request: TokenRequest, jkt: str | None)
         _count_failure(ctx, offer_id)
         raise InvalidGrant("the transaction code is wrong")
     details = _requested_details(ctx, request, ids)
-    with ctx.sessions.begin() as session:
+    with ctx.transaction() as session:
         redeemed = session.execute(
             update(OfferRow)
             .where(
@@ -187,7 +187,7 @@ def _pre_authorized(ctx: Oid4vciContext, request: TokenRequest, jkt: str | None)
 
 def _count_failure(ctx: Oid4vciContext, offer_id: str) -> None:
     """One more wrong Transaction Code, committed even though the request fails."""
-    with ctx.sessions.begin() as session:
+    with ctx.transaction() as session:
         session.execute(
             update(OfferRow)
             .where(OfferRow.id == offer_id)
@@ -205,7 +205,7 @@ def _authorization_code(
     client_id = _param(request, "client_id", required=True)
     now = ctx.now()
     key = digest(code)
-    with ctx.sessions.begin() as session:
+    with ctx.transaction() as session:
         row = session.get(AuthorizationCodeRow, key)
         if row is None or row.redeemed_at is not None or row.expires_at <= now:
             raise InvalidGrant("the authorization code is invalid, expired or already used")

@@ -27,7 +27,7 @@ from credentials.jsonld import ContextRegistry
 from issuer.minting.services import IssuerServices, build_issuer_services
 from issuer.oid4vci import authorization, token
 from issuer.oid4vci.access_token import AccessGrant, authenticate
-from issuer.oid4vci.adapters import CatalogueAdapter, MinterAdapter
+from issuer.oid4vci.adapters import build_context
 from issuer.oid4vci.config import (
     AUTHORIZATION_SERVER_WELL_KNOWN,
     CREDENTIAL_ISSUER_WELL_KNOWN,
@@ -85,13 +85,8 @@ def context_for(app: Any) -> Oid4vciContext:
         again: Oid4vciContext | None = getattr(app.state, "oid4vci", None)
         if again is not None:
             return again
-        issuer = _issuer_services(app)
-        context = Oid4vciContext(
-            config=Oid4vciConfig.from_settings(app.state.settings),
-            sessions=issuer.sessions,
-            catalogue=CatalogueAdapter(issuer.catalogue),
-            minter=MinterAdapter(issuer.minter),
-        )
+        config = Oid4vciConfig.from_settings(app.state.settings)
+        context = build_context(config, _issuer_services(app))
         app.state.oid4vci = context
         return context
 
