@@ -337,9 +337,7 @@ class VerificationPipeline:
                     credential.add("status", True, "no status entry")
                     return
                 outcomes.append(
-                    self.status.token_status(
-                        sd_jwt_claims, issuer=credential.issuer, header={}, now=now
-                    )
+                    self.status.token_status(sd_jwt_claims, issuer=credential.issuer, now=now)
                 )
             else:
                 entries = as_list(credential.document.get("credentialStatus", []))

@@ -183,11 +183,9 @@ class StatusChecker:
         claims: Mapping[str, Any],
         *,
         issuer: str,
-        header: Mapping[str, Any],
         now: float,
     ) -> StatusOutcome:
         """The status of an SD-JWT VC whose (verified) claims carry ``status``."""
-        del header
         reference = parse_status_reference(claims)
         resolver = self._keys.sd_jwt_issuer(now)
 
