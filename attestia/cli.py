@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from attestia.cli_offer import offer_app
 from attestia.cli_registry import registry_app
 from attestia.settings import Settings, SettingsError, load_settings
 from credentials.errors import KeyStoreError
@@ -24,6 +25,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(keys_app, name="keys")
 app.add_typer(did_app, name="did")
 app.add_typer(registry_app, name="registry")
+app.add_typer(offer_app, name="offer")
 
 
 def _settings(**overrides: object) -> Settings:
