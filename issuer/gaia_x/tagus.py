@@ -10,7 +10,9 @@ Rules applied: every Gaia-X property is ``gx:``-prefixed (the trustframework con
 defines the prefix; unprefixed terms would silently vanish); the participant's
 ``gx:legalRegistrationNumber.id`` equals the registration credential's subject ``id``;
 ``gx:countrySubdivisionCode`` comes from the ISO 3166-2 list the compliance business rule
-checks (Paris ``FR-75C``, never ``FR-75``); the terms-and-conditions text is reproduced
+checks (never ``FR-75``) and must also match the shape's pattern, which ``FR-75C`` does
+not: Paris is written with its region, ``FR-IDF`` (see :func:`tagus_subdivision_code`); the
+terms-and-conditions text is reproduced
 exactly (``sh:hasValue``).
 
 A self-issued registration-number credential passes only non-production compliance
@@ -19,6 +21,7 @@ instances; production ones require it from a GXDCH notary (§1.2 b).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
@@ -40,9 +43,29 @@ def _instant(moment: datetime) -> str:
     return moment.isoformat().replace("+00:00", "Z")
 
 
+#: ``gx:PostalAddressShape`` ``sh:pattern`` (flag ``i``) of ``gx:countrySubdivisionCode``.
+SUBDIVISION_PATTERN: Final = re.compile(r"^[a-zA-Z]{2}-(?:[a-zA-Z]{1,3}|[0-9]{1,3})$", re.I)
+#: Département codes the pattern refuses, and the region code used instead. Both codes are
+#: in the compliance service's ISO 3166-2 list; the département code is not expressible:
+#: ``FR-75C`` (Paris) mixes digits and a letter, as do ``FR-2A`` / ``FR-2B`` (Corsica).
+PATTERN_FALLBACK: Final = {"FR-75C": "FR-IDF", "FR-2A": "FR-20R", "FR-2B": "FR-20R"}
+
+
+def tagus_subdivision_code(code: str) -> str:
+    """A code both the 22.10 shape pattern and the compliance ISO 3166-2 rule accept.
+
+    The business rule refuses ``FR-75`` (not an ISO 3166-2 code) and the shape's pattern
+    refuses ``FR-75C``; the region code ``FR-IDF`` satisfies both, so Paris gets it, and
+    Corsica ``FR-20R``. Every other French département code is kept as is.
+    """
+    if SUBDIVISION_PATTERN.fullmatch(code):
+        return code
+    return PATTERN_FALLBACK.get(code, code)
+
+
 def tagus_address(address: PostalFacts) -> dict[str, Any]:
     """A ``gx:PostalAddressShape`` node: only ``gx:countrySubdivisionCode`` is defined."""
-    return {"gx:countrySubdivisionCode": address.subdivision_code}
+    return {"gx:countrySubdivisionCode": tagus_subdivision_code(address.subdivision_code)}
 
 
 @dataclass(frozen=True, slots=True)

@@ -254,7 +254,7 @@ def test_compliance_label_integrity(
         options=_options(dep, subdivision_codes, require_shacl=False),
     ).extra["credentials"]
     secured = [Secured(doc, jwt) for doc, jwt in zip(decoded, bundle.vc_jwts, strict=True)]
-    label = {
+    label: dict[str, Any] = {
         "credentialSubject": {
             "type": "gx:LabelCredential",
             "gx:compliantCredentials": [
