@@ -45,18 +45,19 @@ def _instant(moment: datetime) -> str:
 
 #: ``gx:PostalAddressShape`` ``sh:pattern`` (flag ``i``) of ``gx:countrySubdivisionCode``.
 SUBDIVISION_PATTERN: Final = re.compile(r"^[a-zA-Z]{2}-(?:[a-zA-Z]{1,3}|[0-9]{1,3})$", re.I)
-#: Département codes the pattern refuses, and the region code used instead. Both codes are
-#: in the compliance service's ISO 3166-2 list; the département code is not expressible:
-#: ``FR-75C`` (Paris) mixes digits and a letter, as do ``FR-2A`` / ``FR-2B`` (Corsica).
-PATTERN_FALLBACK: Final = {"FR-75C": "FR-IDF", "FR-2A": "FR-20R", "FR-2B": "FR-20R"}
+#: Département codes the pattern refuses, and the region code used instead (both in the
+#: compliance service's ISO 3166-2 list). ``FR-75C`` (Paris) mixes digits and a letter.
+#: Corsica has no way out: ``FR-2A``, ``FR-2B`` and the region ``FR-20R`` all mix them, so
+#: its codes are kept (list-valid, refused by the 22.10 pattern; Loire is unaffected).
+PATTERN_FALLBACK: Final = {"FR-75C": "FR-IDF"}
 
 
 def tagus_subdivision_code(code: str) -> str:
     """A code both the 22.10 shape pattern and the compliance ISO 3166-2 rule accept.
 
     The business rule refuses ``FR-75`` (not an ISO 3166-2 code) and the shape's pattern
-    refuses ``FR-75C``; the region code ``FR-IDF`` satisfies both, so Paris gets it, and
-    Corsica ``FR-20R``. Every other French département code is kept as is.
+    refuses ``FR-75C``; the region code ``FR-IDF`` satisfies both, so Paris gets it. Every
+    other French code is kept as is (see :data:`PATTERN_FALLBACK` for Corsica).
     """
     if SUBDIVISION_PATTERN.fullmatch(code):
         return code
