@@ -199,6 +199,16 @@ def _register_verify() -> None:
 _register_verify()
 
 
+def _register_issuer() -> None:
+    from attestia.cli_issuer import credential_app, revalidate_command
+
+    app.add_typer(credential_app, name="credential")
+    app.command("revalidate")(revalidate_command)
+
+
+_register_issuer()
+
+
 def main() -> None:
     app(prog_name="attestia")
 

@@ -48,10 +48,13 @@ def registry_config(settings: Settings) -> RegistryConfig:
     )
 
 
-def build_company_registry(settings: Settings) -> CompanyRegistry:
-    """A registry for ``settings`` with its own HTTP client (timeouts per call)."""
-    http = httpx.AsyncClient(headers={"User-Agent": USER_AGENT}, follow_redirects=False)
-    return build_registry(registry_config(settings), http)
+def build_company_registry(
+    settings: Settings, http: httpx.AsyncClient | None = None
+) -> CompanyRegistry:
+    """A registry for ``settings`` over ``http`` (a new client when None: the sources set
+    their own per-call timeouts; the offline registry never uses it)."""
+    client = http or httpx.AsyncClient(headers={"User-Agent": USER_AGENT}, follow_redirects=False)
+    return build_registry(registry_config(settings), client)
 
 
 def company_registry(app: Any) -> CompanyRegistry:

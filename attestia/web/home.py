@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
@@ -14,9 +16,23 @@ TEMPLATES = Jinja2Templates(directory=Path(__file__).parents[1] / "templates")
 router = APIRouter(include_in_schema=False)
 
 
+def route_paths(routes: Iterable[Any], prefix: str = "") -> set[str]:
+    """Every path served by ``routes``, including those of included routers (FastAPI ≥
+    0.165 keeps an included router as one ``_IncludedRouter`` entry with no ``path``)."""
+    paths: set[str] = set()
+    for route in routes:
+        if isinstance(getattr(route, "path", None), str):
+            paths.add(prefix + route.path)
+        included = getattr(route, "original_router", None)
+        if included is not None:
+            context = getattr(route, "include_context", None)
+            paths |= route_paths(included.routes, prefix + getattr(context, "prefix", ""))
+    return paths
+
+
 def _sections(request: Request) -> list[dict[str, str | None]]:
     """Each part of the product, linked when its router is mounted."""
-    paths = {getattr(route, "path", "") for route in request.app.routes}
+    paths = route_paths(request.app.routes)
 
     def link(path: str) -> str | None:
         return path if path in paths else None

@@ -172,7 +172,7 @@ def build_router(hooks: PortalHooks) -> APIRouter:
         if (problem := view.outage(report)) is not None:
             return outage_page(request, chosen, problem)
         issuer = hooks.issuer(request)
-        paths = {getattr(route, "path", "") for route in request.app.routes}
+        paths = _route_paths(request.app.routes)
         csrf = await run_in_threadpool(hooks.csrf_token, request)
         return page(
             request,
@@ -416,6 +416,20 @@ def _create(
             tx_code=True,
             ttl=OFFER_TTL_SECONDS,
         )
+
+
+def _route_paths(routes: Any, prefix: str = "") -> set[str]:
+    """Every path served, also inside included routers (FastAPI keeps those as entries
+    with an ``original_router`` and no ``path``)."""
+    paths: set[str] = set()
+    for route in routes:
+        if isinstance(getattr(route, "path", None), str):
+            paths.add(prefix + route.path)
+        included = getattr(route, "original_router", None)
+        if included is not None:
+            context = getattr(route, "include_context", None)
+            paths |= _route_paths(included.routes, prefix + getattr(context, "prefix", ""))
+    return paths
 
 
 def _text(value: object) -> str | None:
