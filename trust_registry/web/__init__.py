@@ -5,7 +5,8 @@
   in a JWS): unauthenticated, rate-limited, cached;
 * :mod:`~trust_registry.web.admin_api` — ``/registry/admin/api/…`` for programs (API
   tokens) and the admin pages' scripts (session + CSRF header);
-* :mod:`~trust_registry.web.admin_ui`, :mod:`~trust_registry.web.admin_ui_audit` — the
+* :mod:`~trust_registry.web.admin_ui`, :mod:`~trust_registry.web.admin_ui_status`,
+  :mod:`~trust_registry.web.admin_ui_audit` — the
   ``/registry/admin/`` pages, on the access rules of :mod:`~trust_registry.web.pages`.
 
 Nothing here imports the composition layer: :func:`install_registry_web` takes a
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from trust_registry.web import admin_api, admin_ui, admin_ui_audit, public_api
+from trust_registry.web import admin_api, admin_ui, admin_ui_audit, admin_ui_status, public_api
 from trust_registry.web.deps import RegistryWebHooks
 from trust_registry.web.pages import install_page_errors
 from trust_registry.web.rate_limit import TokenBucketLimiter
@@ -38,3 +39,4 @@ def install_registry_web(app: FastAPI, hooks: RegistryWebHooks) -> None:
     app.include_router(admin_api.router)
     app.include_router(admin_ui_audit.router)
     app.include_router(admin_ui.router)
+    app.include_router(admin_ui_status.router)  # after admin_ui: /issuers/{did}/{action}

@@ -20,6 +20,7 @@ from trust_registry.tokens import MAX_LIFETIME, SCOPES, create_token, list_token
 from trust_registry.web.deps import AUDIT, Caller, DbDep, NowDep
 from trust_registry.web.pages import (
     ADMIN_ROOT,
+    CONFIRM_MISSING,
     NO_STORE,
     FormDep,
     PageForbidden,
@@ -31,9 +32,6 @@ from trust_registry.web.pages import (
 
 router = APIRouter(prefix="/registry/admin", include_in_schema=False)
 AUDIT_PAGE: Final = 50
-CONFIRM_MISSING: Final = (
-    "Cochez la case de confirmation pour enregistrer. / Tick the confirmation box to save."
-)
 
 
 def _auditor(caller: Caller) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Annotated, Any, Final
+from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -23,6 +24,14 @@ from trust_registry.web.deps import CSRF_FIELD, WRITE, Caller, DbDep, get_hooks,
 
 NO_STORE: Final = {"Cache-Control": "no-store"}
 ADMIN_ROOT: Final = "/registry/admin/"
+CONFIRM_MISSING: Final = (
+    "Cochez la case de confirmation pour enregistrer. / Tick the confirmation box to save."
+)
+
+
+def issuer_url(did: str, suffix: str = "") -> str:
+    """The admin page of an issuer: its DID percent-encoded as one path segment."""
+    return f"{ADMIN_ROOT}issuers/{quote(did, safe='')}{suffix}"
 
 
 class LoginRequired(Exception):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from urllib.parse import quote, unquote
 
 import pytest
 from fastapi import FastAPI
 
+from attestia.sandbox.personas import load_personas
 from attestia.services import Services
 from attestia.settings import Settings
 from tests.trust_registry.web.conftest import (
@@ -21,9 +23,11 @@ from tests.trust_registry.web.conftest import (
     login,
 )
 from trust_registry import query
+from trust_registry.admins import add_administrator, deactivate_administrator, find_administrator
 
 pytestmark = pytest.mark.anyio
 ISSUER_PAGE = f"/registry/admin/issuers/{quote(ISSUER_DID, safe='')}"
+NOW = datetime.now(UTC)
 
 
 def _issuer(services: Services) -> dict[str, object] | None:
@@ -334,3 +338,42 @@ async def test_audit_page_lists_entries_and_exports(app: FastAPI, settings: Sett
         export = await client.get("/registry/admin/audit/export")
         assert export.status_code == 200
         assert export.text.count("\n") >= 2
+
+
+async def test_administrator_listed_by_proconnect_sub_only_gets_in(
+    app: FastAPI, settings: Settings, services: Services
+) -> None:
+    persona = load_personas().get(OUTSIDER_PERSONA)
+    with services.sessions() as db:
+        add_administrator(
+            db, proconnect_sub=persona.claims.sub, role="auditor", actor="test", now=NOW
+        )
+        db.commit()
+    async with browser(app, settings.base_url) as client:
+        page = await login(client, OUTSIDER_PERSONA)
+        assert page.status_code == 200
+        assert 'data-role="auditor"' in page.text
+
+
+async def test_deactivated_administrator_is_refused(
+    app: FastAPI, settings: Settings, services: Services
+) -> None:
+    with services.sessions() as db:
+        admin = find_administrator(db, email="admin@dinum.example.gouv.fr")
+        assert admin is not None
+        deactivate_administrator(db, admin_id=admin.id, actor="test", now=NOW)
+        db.commit()
+    async with browser(app, settings.base_url) as client:
+        page = await login(client, ADMIN_PERSONA)
+        assert page.status_code == 403
+
+
+async def test_unknown_issuer_or_action_is_404(
+    app: FastAPI, settings: Settings, services: Services
+) -> None:
+    async with browser(app, settings.base_url) as client:
+        await login(client, ADMIN_PERSONA)
+        unknown = await client.get("/registry/admin/issuers/did%3Aweb%3Anobody.example")
+        assert unknown.status_code == 404
+        action = await client.get(f"/registry/admin/issuers/{quote(services.did, safe='')}/promote")
+        assert action.status_code == 404
