@@ -58,7 +58,12 @@ CASES = [
             "executive_certification": "certification_not_presented",
             "public_agent": "not_public_agent",
         },
-        ("BOULANGERIE L&#39;EPI D&#39;OR", "527184634", "Gérant", "ProConnect n&#39;a pas certifié"),
+        (
+            "BOULANGERIE L&#39;EPI D&#39;OR",
+            "527184634",
+            "Gérant",
+            "ProConnect n&#39;a pas certifié",
+        ),
     ),
     Case(
         "presidente-sas",
