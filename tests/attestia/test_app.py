@@ -23,12 +23,26 @@ def client(services: Services) -> Iterator[TestClient]:
         yield test_client
 
 
-def test_home_page_links_and_says_what_is_missing(client: TestClient) -> None:
+def test_home_page_links_to_every_mounted_part(client: TestClient) -> None:
     response = client.get("/")
     assert response.status_code == 200
     assert 'href="/docs"' in response.text
-    assert "Not available yet" in response.text
     assert "did:web:127.0.0.1%3A8000" in response.text
+    paths = {getattr(route, "path", "") for route in client.app.routes}  # type: ignore[attr-defined]
+    for path in ("/issuer/", "/verifier/demo", "/registry/admin/"):
+        if path in paths:
+            assert f'href="{path}"' in response.text
+            assert client.get(path, follow_redirects=False).status_code < 500
+
+
+def test_home_page_says_plainly_what_is_not_mounted() -> None:
+    from types import SimpleNamespace
+
+    from attestia.web.home import _sections
+
+    request = SimpleNamespace(app=SimpleNamespace(routes=[]))
+    sections = _sections(request)  # type: ignore[arg-type]
+    assert [s["href"] for s in sections] == [None, None, None, "/docs"]
 
 
 def test_health_and_readiness(client: TestClient) -> None:
