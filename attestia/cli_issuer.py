@@ -108,7 +108,7 @@ def show(credential_id: IdArg, as_json: Annotated[bool, typer.Option("--json")] 
 
 
 def _change(credential_id: str, action: str, reason: str) -> None:
-    from issuer.status import Actor, StatusServiceError
+    from issuer.status import Actor, StatusServiceError, UnknownCredentialError
 
     actor_id = cli_actor()
     issuer = _issuer(_services())
@@ -121,7 +121,7 @@ def _change(credential_id: str, action: str, reason: str) -> None:
                 actor=Actor(kind="administrator", id=actor_id),
                 reason=reason,
             )
-    except StatusServiceError as exc:
+    except (StatusServiceError, UnknownCredentialError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
     typer.echo(f"{change.credential_id}: {change.from_state} → {change.to_state} by {actor_id}")
