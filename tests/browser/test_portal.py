@@ -1,0 +1,147 @@
+"""The company portal in Debian's chromium, against a real server process: log in through
+the sandbox as a persona, see the eligible credentials, create an offer, and read the QR
+code shown on the page (a screenshot of the image, decoded with zxing-cpp)."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+
+CHROMIUM = os.environ.get("ATTESTIA_CHROMIUM") or shutil.which("chromium")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.server,
+    pytest.mark.skipif(
+        CHROMIUM is None,
+        reason="no chromium binary (apt-get install chromium, or set ATTESTIA_CHROMIUM)",
+    ),
+]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ATTESTIA_")} | {
+        "ATTESTIA_DATA_DIR": str(tmp_path / "var"),
+        "ATTESTIA_BASE_URL": base,
+    }
+    log = (tmp_path / "server.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "attestia.cli", "serve", "--port", str(port)],
+        cwd=tmp_path,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                pytest.fail(f"server exited early:\n{(tmp_path / 'server.log').read_text()}")
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("server did not start within 60 s")
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+def test_login_see_eligible_credentials_and_scan_the_offer(server: str) -> None:
+    import zxingcpp
+    from PIL import Image
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
+            page.goto(f"{server}/")
+            page.get_by_role("link", name="Portail émetteur / Issuer portal").click()
+            expect(page.get_by_role("heading", name="Portail émetteur")).to_be_visible()
+            page.get_by_role("link", name="Se connecter avec ProConnect").click()
+
+            card = page.locator("li.card").filter(has=page.locator("#p-gerant-sarl"))
+            card.get_by_role("button", name="Se connecter").click()
+
+            expect(page.get_by_role("heading", name="Vos attestations possibles")).to_be_visible()
+            assert page.locator("html").get_attribute("lang") == "fr"
+            expect(page.locator("#org-name")).to_have_text("BOULANGERIE L'EPI D'OR")
+            expect(page.locator("#org-siret")).to_have_text("52718463400014")
+            eligible = page.locator("#kind-legal_representative")
+            expect(eligible.locator(".tag.ok")).to_have_text("disponible")
+            refused = page.locator("#kind-executive_certification")
+            expect(refused.locator(".reason")).to_contain_text("certification dirigeant")
+
+            page.keyboard.press("Tab")  # keyboard reachable: the skip link comes first
+            expect(page.get_by_role("link", name="Aller au contenu")).to_be_focused()
+
+            eligible.get_by_role("button", name="Obtenir — SD-JWT VC").click()
+            expect(page.get_by_role("heading", name="Offre d'attestation")).to_be_visible()
+            qr = page.get_by_role("img", name="QR code de l'offre d'attestation")
+            expect(qr).to_be_visible()
+            page.wait_for_function(
+                "document.getElementById('offer-qr').naturalWidth > 0", timeout=10_000
+            )
+            tx_code = page.locator("#tx-code").inner_text()
+            assert tx_code.isdigit()
+            assert len(tx_code) == 6
+            link = page.get_by_role("link", name="Ouvrir le portefeuille sur cet appareil")
+            same_device = link.get_attribute("href")
+
+            shot = qr.screenshot()
+            (decoded,) = zxingcpp.read_barcodes(Image.open(io.BytesIO(shot)))
+        finally:
+            browser.close()
+
+    uri = decoded.text
+    assert uri == same_device
+    parts = urlsplit(uri)
+    assert parts.scheme == "openid-credential-offer"
+    (offer_url,) = parse_qs(parts.query)["credential_offer_uri"]
+    assert offer_url.startswith(f"{server}/issuer/offers/")
+    offer = httpx.get(offer_url, timeout=10)
+    assert offer.status_code == 200
+    assert offer.headers["content-type"].startswith("application/json")
+    document = offer.json()
+    assert document["credential_issuer"] == server
+    assert document["credential_configuration_ids"] == ["legal_representative_sd_jwt"]
+    grant = document["grants"]["urn:ietf:params:oauth:grant-type:pre-authorized_code"]
+    assert grant["tx_code"]["length"] == 6
+    assert grant["pre-authorized_code"]
