@@ -8,12 +8,13 @@ the production safety rules (:meth:`Settings.production_problems`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 ENV_PREFIX = "ATTESTIA_"
@@ -42,6 +43,7 @@ DEFAULT_PROCONNECT_SCOPES = (
     "organization_label",
 )
 SANDBOX_PROCONNECT_PATH = "/sandbox/proconnect/api/v2"
+_SHA256_HEX = re.compile(r"^[0-9a-fA-F]{64}$")
 
 
 class SettingsError(ValueError):
@@ -90,12 +92,38 @@ class Settings(BaseSettings):
 
     company_registry: RegistrySource = "offline"
 
+    oid4vci_dpop_required: bool = False
+    oid4vci_batch_size: int = Field(default=10, ge=2, le=100)
+    oid4vci_access_token_ttl: int = Field(default=300, ge=30, le=3600)
+    oid4vci_offer_ttl: int = Field(default=600, ge=60, le=86400)
+
     session_lifetime_seconds: int = Field(default=8 * 3600, ge=60)
     log_format: Literal["auto", "text", "json"] = "auto"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     dev_allowed_hosts: list[str] = Field(
         default_factory=lambda: ["127.0.0.1", "localhost"],
         description="hosts that did:web and other fetches may reach over http/loopback in dev",
+    )
+
+    verifier_api_keys: dict[str, str] = Field(
+        default_factory=dict,
+        description="connector name → hex SHA-256 of its API key (JSON in the environment); "
+        "empty with no keys file: the connector API is open",
+    )
+    verifier_api_keys_file: Path | None = Field(
+        default=None, description="a JSON file of the same shape, merged with the above"
+    )
+    verifier_x5c_anchors_file: Path | None = Field(
+        default=None,
+        description="PEM bundle of the CAs that SD-JWT VC issuer x5c chains must lead to",
+    )
+    verifier_trusted_list_url: str | None = Field(
+        default=None,
+        description="signed trusted list (https URL or file) the verifier trusts instead of "
+        "the local registry",
+    )
+    verifier_trusted_list_anchor: Path | None = Field(
+        default=None, description="public key (JWK or PEM file) that signs the trusted list"
     )
 
     @field_validator("base_url")
@@ -125,6 +153,32 @@ class Settings(BaseSettings):
         if not value.startswith(("sqlite", "postgresql")):
             raise ValueError("must be a sqlite:/// or postgresql+psycopg:// URL")
         return value
+
+    @field_validator("verifier_api_keys")
+    @classmethod
+    def _check_api_key_digests(cls, value: dict[str, str]) -> dict[str, str]:
+        for name, digest in value.items():
+            if not _SHA256_HEX.fullmatch(digest):
+                raise ValueError(f"{name!r}: expected the hex SHA-256 of the key")
+        return {name: digest.lower() for name, digest in value.items()}
+
+    @field_validator("verifier_trusted_list_url")
+    @classmethod
+    def _check_trusted_list_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if "://" in value and urlsplit(value).scheme not in ("https", "http"):
+            raise ValueError("must be an https URL or a file path")
+        return value
+
+    @model_validator(mode="after")
+    def _trusted_list_needs_anchor(self) -> Settings:
+        if (self.verifier_trusted_list_url is None) != (self.verifier_trusted_list_anchor is None):
+            raise ValueError(
+                f"{ENV_PREFIX}VERIFIER_TRUSTED_LIST_URL and "
+                f"{ENV_PREFIX}VERIFIER_TRUSTED_LIST_ANCHOR go together"
+            )
+        return self
 
     @field_validator("secret_key")
     @classmethod

@@ -87,13 +87,14 @@ class Oid4vciConfig:
 
     @classmethod
     def from_settings(cls, settings: Any) -> Oid4vciConfig:
-        """Build from :class:`attestia.settings.Settings` (``oid4vci_*`` knobs when present)."""
-        values: dict[str, Any] = {"credential_issuer": settings.base_url.rstrip("/")}
-        for name in ("dpop_required", "batch_size", "access_token_ttl", "offer_ttl"):
-            configured = getattr(settings, f"oid4vci_{name}", None)
-            if configured is not None:
-                values[name] = configured
-        return cls(**values)
+        """Build from :class:`attestia.settings.Settings` (its ``oid4vci_*`` settings)."""
+        return cls(
+            credential_issuer=settings.base_url.rstrip("/"),
+            dpop_required=settings.oid4vci_dpop_required,
+            batch_size=settings.oid4vci_batch_size,
+            access_token_ttl=settings.oid4vci_access_token_ttl,
+            offer_ttl=settings.oid4vci_offer_ttl,
+        )
 
     def endpoint(self, name: str) -> str:
         return self.credential_issuer + ENDPOINT_PATHS[name]
