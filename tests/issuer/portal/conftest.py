@@ -100,6 +100,8 @@ def offer_count(services: Services) -> int:
 class DownRegistry:
     """Every lookup fails as an unreachable source would."""
 
+    name = "down"
+
     async def legal_unit(self, siren: str) -> LegalUnit:
         raise RegistryUnavailable(source="recherche-entreprises", detail="test outage")
 

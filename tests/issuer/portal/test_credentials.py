@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import re
 import time
+from typing import cast
 from urllib.parse import parse_qs, urlsplit
 
+import httpx
 from fastapi import FastAPI
 
 from attestia.settings import Settings
@@ -29,7 +31,7 @@ def receive(browser: Browser, configuration_id: str) -> None:
     """Create an offer in the portal and redeem it with the test wallet."""
     page = browser.client.get("/issuer/").text
     uri, tx_code, _ = create(browser, configuration_id, page)
-    wallet = Wallet(browser.client)
+    wallet = Wallet(cast(httpx.Client, browser.client))  # TestClient speaks httpx.Client
     offer = wallet.resolve_offer(uri.replace("&amp;", "&"))
     wallet.discover(offer["credential_issuer"])
     token = wallet.pre_authorized_token(offer, tx_code)
