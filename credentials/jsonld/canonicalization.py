@@ -38,8 +38,10 @@ from credentials.jsonld.errors import (
     CanonicalizationLimitError,
     InputTooLargeError,
     JsonLdError,
+    UnsafeJsonLdError,
 )
 from credentials.jsonld.registry import ContextRegistry
+from credentials.jsonld.safe_mode import SafeModeEvent, SafeModeProcessor
 
 HashName = Literal["sha256", "sha384"]
 RdfDataset = dict[str, list[dict[str, Any]]]
@@ -109,23 +111,72 @@ def _credential_error_in(exc: BaseException) -> CredentialError | None:
     return None
 
 
-def to_rdf(document: Mapping[str, Any], registry: ContextRegistry) -> RdfDataset:
-    """Deserialize JSON-LD to an RDF dataset (pyld's dict form) with ``registry``'s contexts."""
-    if not isinstance(document, Mapping):
-        raise JsonLdError("a JSON-LD document must be a JSON object")
-    check_input_bounds(document)
+def _pyld_options(registry: ContextRegistry, safe: bool) -> dict[str, Any]:
     options = registry.pyld_options()
-    options["base"] = ""
+    # pyld resolves relative IRIs against "http://example.org/base/" when the base is "";
+    # safe mode keeps them relative (no base at all) so that they are found and refused.
+    options["base"] = None if safe else ""
+    return options
+
+
+def _run_pyld(operation: Callable[[], Any]) -> Any:
+    """Run a pyld call; its errors become :class:`JsonLdError`, ours pass through."""
     try:
-        dataset: RdfDataset = jsonld.to_rdf(dict(document), options)
+        return operation()
     except CredentialError:
         raise
     except (jsonld.JsonLdError, TypeError, ValueError, KeyError, AttributeError) as exc:
         inner = _credential_error_in(exc)
         if inner is not None:
             raise inner from None
-        raise JsonLdError(f"JSON-LD to RDF failed: {exc}") from None
+        raise JsonLdError(f"JSON-LD processing failed: {exc}") from None
+
+
+def _checked(document: Mapping[str, Any]) -> dict[str, Any]:
+    if not isinstance(document, Mapping):
+        raise JsonLdError("a JSON-LD document must be a JSON object")
+    check_input_bounds(document)
+    return dict(document)
+
+
+def to_rdf(
+    document: Mapping[str, Any], registry: ContextRegistry, *, safe: bool = True
+) -> RdfDataset:
+    """Deserialize JSON-LD to an RDF dataset (pyld's dict form) with ``registry``'s contexts.
+
+    With ``safe`` (the default) anything expansion or RDF conversion would drop — an
+    undefined term, a relative IRI, a free-floating value… — raises
+    :class:`~credentials.jsonld.errors.UnsafeJsonLdError` instead (see
+    :mod:`credentials.jsonld.safe_mode`); the check rides on the one expansion ``to_rdf``
+    does anyway. ``safe=False`` is plain JSON-LD 1.1, for reading third-party documents
+    known to be lossy; never for signing or verifying.
+    """
+    source = _checked(document)
+    options = _pyld_options(registry, safe)
+    processor = SafeModeProcessor() if safe else jsonld.JsonLdProcessor()
+    dataset: RdfDataset = _run_pyld(lambda: processor.to_rdf(source, options))
     return dataset
+
+
+def expand(
+    document: Mapping[str, Any], registry: ContextRegistry, *, safe: bool = True
+) -> list[Any]:
+    """JSON-LD 1.1 API §5.1 expansion with ``registry``'s contexts, safe by default."""
+    source = _checked(document)
+    options = _pyld_options(registry, safe)
+    processor = SafeModeProcessor() if safe else jsonld.JsonLdProcessor()
+    expanded: list[Any] = _run_pyld(lambda: processor.expand(source, options))
+    return expanded
+
+
+def unsafe_events(document: Mapping[str, Any], registry: ContextRegistry) -> list[SafeModeEvent]:
+    """What safe mode would refuse in ``document`` (empty when it is safe); never raises
+    :class:`UnsafeJsonLdError`, but does raise :class:`JsonLdError` on invalid JSON-LD."""
+    try:
+        expand(document, registry)
+    except UnsafeJsonLdError as exc:
+        return list(exc.events)
+    return []
 
 
 class _BoundedURDNA2015(URDNA2015):  # type: ignore[misc]
@@ -224,6 +275,11 @@ def canonicalize(
     *,
     hash_name: HashName = "sha256",
     limits: CanonicalizationLimits = DEFAULT_LIMITS,
+    safe: bool = True,
 ) -> str:
-    """Canonical N-Quads (RDFC-1.0) of a JSON-LD document, as UTF-8 text."""
-    return canonicalize_dataset(to_rdf(document, registry), hash_name=hash_name, limits=limits)
+    """Canonical N-Quads (RDFC-1.0) of a JSON-LD document, as UTF-8 text.
+
+    ``safe`` as in :func:`to_rdf`: on by default, as for every signature and verification.
+    """
+    dataset = to_rdf(document, registry, safe=safe)
+    return canonicalize_dataset(dataset, hash_name=hash_name, limits=limits)
