@@ -14,6 +14,11 @@ verifying; the time is always passed in.
   :class:`~credentials.result.VerificationResult` with one check per proof and
   ``extra["proofs"]`` giving the per-proof details. Proof chains (``previousProof``) are not
   supported and are reported as malformed.
+- JSON-LD safe mode (as jsonld-signatures): the document and the proof configuration are
+  canonicalised with :mod:`credentials.jsonld.safe_mode` on, so anything JSON-LD
+  expansion would drop (an undefined term, a relative IRI or ``@type``…) and hence leave
+  unsigned makes :func:`add_proof` raise and :func:`verify` fail with ``unsafe_jsonld``.
+  There is no opt-out here.
 """
 
 from __future__ import annotations
@@ -80,7 +85,9 @@ def add_proof(
     """Return a copy of ``document`` secured with one more proof (VC-DI 1.0 §4.2).
 
     ``created`` is normally the issuer's ``now``; the data-integrity v2 context is appended
-    to ``@context`` when no context in it defines ``DataIntegrityProof``.
+    to ``@context`` when no context in it defines ``DataIntegrityProof``. Raises
+    :class:`~credentials.jsonld.errors.UnsafeJsonLdError` when the document or the proof
+    options hold anything canonicalisation would drop (it would not be signed).
     """
     check_input_bounds(document)
     secured = copy.deepcopy(dict(document))

@@ -14,6 +14,11 @@ Both write ``proof.jws`` as a detached JWS with ``{"alg": "PS256", "b64": false,
 purposes (controller relationship, ``created`` / ``expires``, challenge/domain) are the
 Data Integrity purpose objects. A verifier tries the Gaia-X flavour first and then the
 specification one, as the Gaia-X compliance service does.
+
+Both flavours canonicalise in JSON-LD safe mode (:mod:`credentials.jsonld.safe_mode`):
+a document (or, in the specification flavour, proof options) whose expansion would drop an
+undefined term, a relative IRI… is refused with ``unsafe_jsonld`` when signing and when
+verifying. The Gaia-X Tagus compliance fixtures are safe, so there is no opt-out.
 """
 
 from __future__ import annotations

@@ -2,7 +2,9 @@
 
 Both follow the same four steps (VC-DI-EdDSA 1.0 §3.2 / VC-DI-ECDSA 1.0 §3.3):
 
-1. *Transformation* (§3.2.3 / §3.3.3): RDFC-1.0 canonical N-Quads of the unsecured document.
+1. *Transformation* (§3.2.3 / §3.3.3): RDFC-1.0 canonical N-Quads of the unsecured document,
+   with JSON-LD safe mode on (:mod:`credentials.jsonld.safe_mode`): a document whose
+   expansion would drop data is refused with ``unsafe_jsonld`` rather than signed in part.
 2. *Proof configuration* (§3.2.5 / §3.3.5): the proof options without ``proofValue``, with
    ``@context`` set to the document's ``@context``, canonicalised the same way.
 3. *Hashing* (§3.2.4 / §3.3.4): ``hash(canonical proof config) || hash(canonical document)``;
