@@ -172,7 +172,7 @@ def build_router(hooks: PortalHooks) -> APIRouter:
         if (problem := view.outage(report)) is not None:
             return outage_page(request, chosen, problem)
         issuer = hooks.issuer(request)
-        paths = _route_paths(request.app.routes)
+        paths = view.route_paths(request.app.routes)
         csrf = await run_in_threadpool(hooks.csrf_token, request)
         return page(
             request,
@@ -228,8 +228,11 @@ def build_router(hooks: PortalHooks) -> APIRouter:
                 ("Attestation refusée", refusal or "Vous ne pouvez pas obtenir cette attestation."),
                 ("Credential refused", refusal or "You may not obtain this credential."),
             )
+        subject: dict[str, Any] = {"sub": identity.sub, "siret": identity.siret}
+        if decision.match is not None and decision.match.mandate.name is not None:
+            subject["mandate_digest"] = view.mandate_digest(decision.match.mandate)
         offer = await run_in_threadpool(
-            _create, hooks.oid4vci(request), configuration_id, credential_claims, identity
+            _create, hooks.oid4vci(request), configuration_id, credential_claims, subject
         )
         logger.info("portal: offer created for %s", configuration_id)
         name, description = view.explain(configuration, lang)
@@ -402,9 +405,8 @@ def _create(
     ctx: Oid4vciContext,
     configuration_id: str,
     claims: dict[str, Any],
-    identity: AuthenticatedIdentity,
+    subject: dict[str, Any],
 ) -> Offer:
-    subject = {"sub": identity.sub, "siret": identity.siret}
     with ctx.sessions.begin() as session:
         return create_offer(
             ctx,
@@ -416,20 +418,6 @@ def _create(
             tx_code=True,
             ttl=OFFER_TTL_SECONDS,
         )
-
-
-def _route_paths(routes: Any, prefix: str = "") -> set[str]:
-    """Every path served, also inside included routers (FastAPI keeps those as entries
-    with an ``original_router`` and no ``path``)."""
-    paths: set[str] = set()
-    for route in routes:
-        if isinstance(getattr(route, "path", None), str):
-            paths.add(prefix + route.path)
-        included = getattr(route, "original_router", None)
-        if included is not None:
-            context = getattr(route, "include_context", None)
-            paths |= _route_paths(included.routes, prefix + getattr(context, "prefix", ""))
-    return paths
 
 
 def _text(value: object) -> str | None:

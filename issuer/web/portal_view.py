@@ -24,6 +24,7 @@ from issuer.catalogue import (
 )
 from issuer.catalogue.claims import CertificationMethod as ClaimMethod
 from issuer.company.executive import CertificationMethod
+from issuer.company.models import Mandate
 from issuer.eligibility import (
     CREDENTIAL_KINDS,
     AuthenticatedIdentity,
@@ -32,6 +33,7 @@ from issuer.eligibility import (
     EligibilityReport,
     Reason,
 )
+from issuer.status import person_digest
 
 Lang = Literal["fr", "en"]
 LANGS: Final[tuple[Lang, ...]] = ("fr", "en")
@@ -341,3 +343,28 @@ def person_view(
         if match.not_compared:
             summary += f"; not compared: {listed(match.not_compared)}"
     return PersonView(name, identity.email, role, summary)
+
+
+def route_paths(routes: Any, prefix: str = "") -> set[str]:
+    """Every path served, also inside included routers (FastAPI keeps those as entries
+    with an ``original_router`` and no ``path``)."""
+    paths: set[str] = set()
+    for route in routes:
+        if isinstance(getattr(route, "path", None), str):
+            paths.add(prefix + route.path)
+        included = getattr(route, "original_router", None)
+        if included is not None:
+            context = getattr(route, "include_context", None)
+            paths |= route_paths(included.routes, prefix + getattr(context, "prefix", ""))
+    return paths
+
+
+def mandate_digest(mandate: Mandate) -> str:
+    """The register's own name digest of the matched mandate (what ``revalidate`` can
+    recompute), offered to the minter as ``subject["mandate_digest"]``."""
+    assert mandate.name is not None
+    return person_digest(
+        " ".join(mandate.name.given_names),
+        mandate.name.usage_name or mandate.name.birth_name,
+        mandate.birth_date.isoformat() if mandate.birth_date else None,
+    )
