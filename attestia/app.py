@@ -13,8 +13,9 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from attestia.cli_verify import verifier_services_for
+from attestia.cli_verify import deployment_trust, verifier_services_for
 from attestia.errors import install_error_handlers
+from attestia.issuer_admin import issuer_admin_check
 from attestia.issuer_wiring import install_issuer_portal
 from attestia.logging_setup import configure_logging
 from attestia.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
@@ -25,7 +26,7 @@ from attestia.settings import Settings
 from attestia.web import auth, health, home
 from attestia.web import did as did_routes
 from issuer.web import oid4vci as oid4vci_routes
-from verifier.trust import local_trust_checker
+from issuer.web import status as issuer_status_routes
 from verifier.web import connector_api as verifier_connector
 from verifier.web import demo as verifier_demo
 from verifier.web import oid4vp as verifier_oid4vp
@@ -41,8 +42,9 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
         own = services is None
         app.state.services = services or build_services(settings)
         bootstrap_dev_registry(app.state.services)
+        oid4vci_routes.context_for(app)  # issuer services and the OpenID4VCI context
         app.state.verifier = verifier_services_for(
-            settings, trust=local_trust_checker(app.state.services.sessions)
+            settings, trust=deployment_trust(settings, app.state.services.sessions)
         )
         try:
             yield
@@ -74,6 +76,8 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
     app.include_router(verifier_connector.router)
     app.include_router(auth.router)
     app.include_router(oid4vci_routes.router)
+    app.include_router(issuer_status_routes.router)
+    app.state.issuer_admin_check = issuer_admin_check
     install_issuer_portal(app)
     install_registry(app, settings)
     if settings.sandbox_enabled:
