@@ -4,7 +4,9 @@ composition of the verifier's services that the web application shares.
 The CLI verifies any credential or presentation (a JSON-LD object, a compact ``vc+jwt`` /
 ``vp+jwt``, an SD-JWT) read from a file or standard input, prints the report as JSON and
 exits 0 when verified, 1 when not, 2 on a usage or configuration error. Trust is checked
-by default: against this deployment's registry database, or against a signed trusted list
+by default, against the deployment's trust source (:func:`deployment_trust`: the signed
+trusted list of ``ATTESTIA_VERIFIER_TRUSTED_LIST_URL`` when set, else this deployment's
+registry database), or against the signed trusted list given on the command line
 (``--trusted-list URL|PATH --anchor KEYFILE``); ``--no-trust-check`` turns it off.
 did:web documents and status lists are fetched through the SSRF-safe fetcher (the dev
 allow-list of the settings applies in dev mode only).
@@ -17,7 +19,7 @@ import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -28,8 +30,16 @@ from credentials.net import FetchPolicy, SafeFetcher
 from credentials.net.fetcher import Fetcher
 from verifier.pipeline import VerifyOptions
 from verifier.policies import PolicyError
-from verifier.services import VerifierServices, build_verifier_services, config_from_settings
+from verifier.services import (
+    VerifierConfigError,
+    VerifierServices,
+    build_verifier_services,
+    config_from_settings,
+)
 from verifier.trust import TrustChecker, TrustedListChecker, local_trust_checker
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 def safe_fetcher(settings: Settings) -> SafeFetcher:
@@ -64,7 +74,8 @@ def verifier_services_for(
     )
 
 
-def _load_anchor(path: Path) -> PublicKey:
+def load_anchor(path: Path) -> PublicKey:
+    """A trusted list's signing key from a JWK (JSON) or PEM public key file."""
     from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
     raw = path.read_bytes()
@@ -73,9 +84,40 @@ def _load_anchor(path: Path) -> PublicKey:
     return load_pem_public_key(raw)  # type: ignore[return-value]
 
 
-def _local_trust(settings: Settings) -> TrustChecker:
+def trusted_list_checker(source: str, anchor: Path, fetcher: Fetcher) -> TrustedListChecker:
+    """The checker over a signed trusted list; :class:`VerifierConfigError` if the anchor
+    cannot be read."""
+    try:
+        key = load_anchor(anchor)
+    except (OSError, ValueError, TypeError, CredentialError) as exc:
+        raise VerifierConfigError(
+            f"{anchor}: cannot read the trusted list anchor ({exc})"
+        ) from None
+    return TrustedListChecker(source, key, fetcher=fetcher)
+
+
+def deployment_trust(
+    settings: Settings, sessions: Callable[[], Session], *, fetcher: Fetcher | None = None
+) -> TrustChecker:
+    """The verifier's trust source: the configured signed trusted list
+    (``verifier_trusted_list_url`` + ``verifier_trusted_list_anchor``), else the local
+    registry behind a short decision cache (:class:`verifier.trust.CachedTrustChecker`)."""
+    source, anchor = settings.verifier_trusted_list_url, settings.verifier_trusted_list_anchor
+    if source is not None and anchor is not None:
+        return trusted_list_checker(source, anchor, fetcher or safe_fetcher(settings))
+    return local_trust_checker(sessions)
+
+
+def _configured_trust(settings: Settings, fetcher: Fetcher) -> TrustChecker:
+    """:func:`deployment_trust` for the CLI, checking the registry database is usable."""
     from attestia import db
 
+    source, anchor = settings.verifier_trusted_list_url, settings.verifier_trusted_list_anchor
+    if source is not None and anchor is not None:
+        try:
+            return trusted_list_checker(source, anchor, fetcher)
+        except (VerifierConfigError, ValueError) as exc:
+            raise typer.BadParameter(f"ATTESTIA_VERIFIER_TRUSTED_LIST_ANCHOR: {exc}") from None
     engine = db.make_engine(settings.resolved_database_url)
     try:
         ready = db.is_up_to_date(engine)
@@ -85,7 +127,8 @@ def _local_trust(settings: Settings) -> TrustChecker:
         engine.dispose()
         raise typer.BadParameter(
             "the local trust registry database is not available (run `attestia db upgrade`, "
-            "or pass --trusted-list URL|PATH --anchor KEYFILE, or --no-trust-check)"
+            "or pass --trusted-list URL|PATH --anchor KEYFILE, or set "
+            "ATTESTIA_VERIFIER_TRUSTED_LIST_URL and _ANCHOR, or --no-trust-check)"
         )
     return local_trust_checker(db.make_session_factory(engine))
 
@@ -147,16 +190,19 @@ def verify_command(
             if anchor is None:
                 raise typer.BadParameter("--trusted-list needs --anchor KEYFILE")
             try:
-                trust = TrustedListChecker(trusted_list, _load_anchor(anchor), fetcher=fetcher)
-            except (OSError, ValueError, CredentialError) as exc:
+                trust = trusted_list_checker(trusted_list, anchor, fetcher)
+            except (VerifierConfigError, ValueError) as exc:
                 raise typer.BadParameter(f"--anchor: {exc}") from None
         else:
-            trust = _local_trust(settings)
+            trust = _configured_trust(settings, fetcher)
     try:
         value = _read_input(source)
     except OSError as exc:
         raise typer.BadParameter(f"cannot read {source}: {exc}") from None
-    services = verifier_services_for(settings, trust=trust, fetcher=fetcher)
+    try:
+        services = verifier_services_for(settings, trust=trust, fetcher=fetcher)
+    except VerifierConfigError as exc:
+        raise typer.BadParameter(str(exc)) from None
     options = VerifyOptions(
         challenge=nonce if nonce is not None else challenge,
         domain=aud,

@@ -43,10 +43,17 @@ def all_metadata() -> list[MetaData]:
     import attestia.models  # noqa: F401  (registers the tables)
     import issuer.oid4vci.models
     import issuer.status.models  # noqa: F401
+    import verifier.oid4vp.models  # noqa: F401
     from issuer.db import IssuerBase
     from trust_registry.models import RegistryBase
+    from verifier.db import VerifierBase
 
-    return [AttestiaBase.metadata, RegistryBase.metadata, IssuerBase.metadata]
+    return [
+        AttestiaBase.metadata,
+        RegistryBase.metadata,
+        IssuerBase.metadata,
+        VerifierBase.metadata,
+    ]
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -2,12 +2,13 @@
 
 The composition layer (``attestia``) calls :func:`build_verifier_services` in the app's
 lifespan and stores the result on ``app.state.verifier``; routers read it from there.
-Nothing here reads the environment: settings arrive as arguments (see
-:func:`config_from_settings` for the attribute names read from the deployment settings).
+Nothing here reads the environment: settings arrive as arguments;
+:func:`config_from_settings` maps the deployment's settings (anything shaped like
+:class:`VerifierSettings`) onto them, reading the files they name (API key digests, the
+``x5c`` trust anchors of SD-JWT VC issuers).
 
-:class:`PipelinePresentationVerifier` adapts the pipeline to
-:class:`verifier.oid4vp.presentation.PresentationVerifier`, so that the OpenID4VP response
-endpoint runs the same checks (status, trust included) as the connector API and the CLI.
+The OpenID4VP response endpoint runs the same pipeline through
+:class:`verifier.oid4vp.pipeline_verifier.PipelinePresentationVerifier`.
 """
 
 from __future__ import annotations
@@ -19,29 +20,26 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 from cryptography import x509
 
 from credentials.did import default_resolver
 from credentials.jsonld import ContextRegistry
 from credentials.net.fetcher import Fetcher
-from credentials.result import Check
-from verifier.pipeline import CredentialFormat, VerificationPipeline, VerifyOptions
+from verifier.pipeline import VerificationPipeline
 from verifier.policies import PolicyRegistry, load_policies
 from verifier.trust import TrustChecker
 
 _SHA256_HEX: Final = frozenset("0123456789abcdef")
-#: OpenID4VP Credential Format Identifiers → the pipeline's presentation formats.
-OID4VP_FORMATS: Final[dict[str, CredentialFormat]] = {
-    "dc+sd-jwt": "dc+sd-jwt",
-    "vc+sd-jwt": "dc+sd-jwt",
-    "jwt_vc_json": "vp+jwt",
-    "ldp_vc": "ldp_vp",
-}
+MAX_ANCHOR_FILE_BYTES: Final = 1024 * 1024
 
 
-class ApiKeyError(ValueError):
+class VerifierConfigError(ValueError):
+    """The verifier's configuration is invalid; the message names the file or value."""
+
+
+class ApiKeyError(VerifierConfigError):
     """The API key configuration is invalid (bad digest, unreadable file)."""
 
 
@@ -143,77 +141,53 @@ def build_verifier_services(
     return VerifierServices(pipeline=pipeline, policies=policies, api_keys=keys)
 
 
-def config_from_settings(settings: object) -> dict[str, Any]:
+def load_x5c_anchors(file: Path) -> list[x509.Certificate]:
+    """The trust anchors for SD-JWT VC ``x5c`` chains (SD-JWT VC §3.5), a PEM bundle.
+
+    The anchors are the roots (or the CAs a deployment chooses to trust directly); a
+    presented ``x5c`` must chain to one of them and must not contain it (HAIP).
+    """
+    try:
+        raw = file.read_bytes()
+    except OSError as exc:
+        raise VerifierConfigError(f"{file}: cannot read the x5c anchors ({exc})") from None
+    if len(raw) > MAX_ANCHOR_FILE_BYTES:
+        raise VerifierConfigError(f"{file}: the x5c anchor bundle is too large")
+    try:
+        anchors = x509.load_pem_x509_certificates(raw)
+    except ValueError as exc:
+        raise VerifierConfigError(f"{file}: not a PEM certificate bundle ({exc})") from None
+    return anchors
+
+
+class VerifierSettings(Protocol):
+    """The deployment settings the verifier reads (``attestia.settings.Settings``)."""
+
+    @property
+    def base_url(self) -> str: ...
+    @property
+    def is_production(self) -> bool: ...
+    @property
+    def dev_allowed_hosts(self) -> list[str]: ...
+    @property
+    def verifier_api_keys(self) -> Mapping[str, str]: ...
+    @property
+    def verifier_api_keys_file(self) -> Path | None: ...
+    @property
+    def verifier_x5c_anchors_file(self) -> Path | None: ...
+
+
+def config_from_settings(settings: VerifierSettings) -> dict[str, Any]:
     """Keyword arguments for :func:`build_verifier_services` from deployment settings.
 
-    Reads ``base_url``, ``verifier_api_keys`` (mapping), ``verifier_api_keys_file``,
-    ``dev_allowed_hosts`` and ``is_production``; absent attributes take their defaults,
-    so this works before the settings grow the verifier's fields.
+    Reads the files the settings name; :class:`VerifierConfigError` when one is unusable.
+    The dev hosts (plain-http did:web) apply outside production only.
     """
-    production = bool(getattr(settings, "is_production", False))
-    hosts = () if production else getattr(settings, "dev_allowed_hosts", ())
-    keys_file = getattr(settings, "verifier_api_keys_file", None)
+    anchors_file = settings.verifier_x5c_anchors_file
     return {
-        "base_url": str(getattr(settings, "base_url", "")),
-        "api_keys": dict(getattr(settings, "verifier_api_keys", None) or {}),
-        "api_keys_file": Path(keys_file) if keys_file else None,
-        "dev_hosts": frozenset(hosts or ()),
+        "base_url": settings.base_url,
+        "api_keys": dict(settings.verifier_api_keys),
+        "api_keys_file": settings.verifier_api_keys_file,
+        "dev_hosts": frozenset(() if settings.is_production else settings.dev_allowed_hosts),
+        "x5c_anchors": load_x5c_anchors(anchors_file) if anchors_file is not None else (),
     }
-
-
-class PipelinePresentationVerifier:
-    """:class:`verifier.oid4vp.presentation.PresentationVerifier` over the pipeline.
-
-    ``nonce`` / ``audience`` become the pipeline's ``challenge`` / ``domain`` (OpenID4VP
-    1.0 Appendix B); the outcome lists each credential with the claims DCQL paths apply
-    to (the processed SD-JWT payload, or the whole W3C credential).
-    """
-
-    def __init__(self, pipeline: VerificationPipeline, *, policy: str | None = None) -> None:
-        self._pipeline = pipeline
-        self._policy = policy
-
-    def verify(
-        self,
-        presentation: object,
-        *,
-        format: str,
-        nonce: str,
-        audience: str,
-        require_holder_binding: bool,
-        now: float,
-    ) -> Any:
-        from verifier.oid4vp.matching import PresentedCredential
-        from verifier.oid4vp.presentation import PresentationOutcome
-
-        declared = OID4VP_FORMATS.get(format)
-        if declared is None:
-            check = Check("malformed", False, f"presentations in {format!r} are not supported")
-            return PresentationOutcome(verified=False, checks=[check])
-        options = VerifyOptions(
-            challenge=nonce,
-            domain=audience,
-            format=declared,
-            policy=self._policy,
-            at=datetime.fromtimestamp(now, UTC),
-            require_holder_binding=require_holder_binding,
-        )
-        report = self._pipeline.verify_presentation(presentation, options)
-        credentials = [
-            PresentedCredential(
-                format=format,
-                claims=c.document or c.claims,
-                vct=c.types[0] if c.format == "dc+sd-jwt" and c.types else None,
-                types=tuple(c.types),
-                issuer=c.issuer,
-            )
-            for c in report.credentials
-            if c.verified
-        ]
-        checks = [Check(c.code, c.passed, f"{c.target}: {c.detail}") for c in report.checks]
-        return PresentationOutcome(
-            verified=report.verified,
-            checks=checks,
-            credentials=credentials if report.verified else [],
-            detail={"report": report.to_json()},
-        )

@@ -15,11 +15,17 @@ Adapters, chosen by the composition layer:
   from a file, verified against a configured anchor key only, and re-read when past its
   ``NextUpdate`` or after ``refresh`` seconds;
 - :class:`StaticTrustChecker` — fixed answers, for tests and demos.
+
+:class:`CachedTrustChecker` puts a short decision cache in front of any of them (the
+composition layer wraps the local registry with it): see its docstring for the staleness
+bound this accepts.
 """
 
 from __future__ import annotations
 
 import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -35,8 +41,11 @@ if TYPE_CHECKING:
 
 TRUSTED_LIST_MEDIA_TYPE: Final = "application/trustlist+jwt"
 MAX_LIST_BYTES: Final = 6 * 1024 * 1024
+#: How long a cached trust decision may be reused (seconds).
+DEFAULT_DECISION_TTL: Final = 30.0
 
 __all__ = [
+    "CachedTrustChecker",
     "StaticTrustChecker",
     "TrustChecker",
     "TrustDecision",
@@ -45,11 +54,80 @@ __all__ = [
 ]
 
 
-def local_trust_checker(sessions: Callable[[], Session]) -> TrustChecker:
-    """The registry database's checker (``sessions`` is the deployment's sessionmaker)."""
+def local_trust_checker(
+    sessions: Callable[[], Session], *, ttl: float = DEFAULT_DECISION_TTL
+) -> TrustChecker:
+    """The registry database's checker (``sessions`` is the deployment's sessionmaker),
+    behind a :class:`CachedTrustChecker` of ``ttl`` seconds (0: ask every time)."""
     from trust_registry.query import LocalTrustChecker
 
-    return LocalTrustChecker(sessions)
+    return CachedTrustChecker(LocalTrustChecker(sessions), ttl=ttl)
+
+
+_DecisionKey = tuple[str, str, int, int]
+
+
+class CachedTrustChecker:
+    """A :class:`TrustChecker` that remembers decisions for ``ttl`` seconds.
+
+    The key is (issuer, type, issuance time to the second, the ``ttl``-wide bucket of the
+    evaluation time). Issuance times are kept to the second, the resolution of a JWT
+    ``iat``: credentials issued at different moments are never given each other's answer,
+    even when a registry change falls between them. The bucket of the evaluation time
+    keeps an answer about a past instant (the CLI's ``--at``) apart from one about now.
+
+    Staleness bound: a registry change (an issuer registered, a type granted, a
+    suspension or cancellation) reaches verifications at most ``ttl`` seconds (by the
+    process's monotonic clock) after a decision was cached, per process; positive and
+    negative answers alike. Errors of the wrapped checker are not cached. ``ttl=0``
+    turns the cache off.
+    """
+
+    def __init__(
+        self,
+        checker: TrustChecker,
+        *,
+        ttl: float = DEFAULT_DECISION_TTL,
+        max_entries: int = 4096,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if ttl < 0:
+            raise ValueError("ttl must not be negative")
+        self._checker = checker
+        self._ttl = ttl
+        self._max_entries = max_entries
+        self._monotonic = monotonic
+        self._entries: OrderedDict[_DecisionKey, tuple[float, TrustDecision]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def _key(
+        self, issuer_id: str, credential_type: str, issued_at: datetime, now: datetime
+    ) -> _DecisionKey:
+        bucket = int(now.timestamp() // self._ttl) if self._ttl else 0
+        return (issuer_id, credential_type, int(issued_at.timestamp()), bucket)
+
+    def is_authorized(
+        self, issuer_id: str, credential_type: str, issued_at: datetime, now: datetime
+    ) -> TrustDecision:
+        if not self._ttl:
+            return self._checker.is_authorized(issuer_id, credential_type, issued_at, now)
+        key = self._key(issuer_id, credential_type, issued_at, now)
+        with self._lock:
+            hit = self._entries.get(key)
+            if hit is not None and hit[0] > self._monotonic():
+                self._entries.move_to_end(key)
+                return hit[1]
+        decision = self._checker.is_authorized(issuer_id, credential_type, issued_at, now)
+        with self._lock:
+            self._entries[key] = (self._monotonic() + self._ttl, decision)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self._max_entries:
+                self._entries.popitem(last=False)
+        return decision
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
 
 
 class StaticTrustChecker:

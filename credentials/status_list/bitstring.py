@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import gzip
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Literal, get_args
 
@@ -230,8 +230,14 @@ def check_entry(
     *,
     minimum_entries: int = MIN_ENTRIES,
     max_bytes: int = MAX_LIST_BYTES,
+    decode: Callable[[object, int], StatusBits] | None = None,
 ) -> BitstringStatus:
-    """Run §3.2 on a ``credentialStatus`` entry against its (verified) list credential."""
+    """Run §3.2 on a ``credentialStatus`` entry against its (verified) list credential.
+
+    ``decode(encodedList, statusSize)`` expands the list; a caller that checks many
+    entries against one list passes a decoder that keeps the result (by default each call
+    runs :func:`decode_list` with ``minimum_entries`` and ``max_bytes``).
+    """
     if not isinstance(entry, Mapping) or not isinstance(status_list_credential, Mapping):
         raise MalformedError("entry and status list credential must be JSON objects")
     if entry.get("type") != ENTRY_TYPE:
@@ -262,12 +268,15 @@ def check_entry(
     if purpose not in _types(subject.get("statusPurpose")):
         raise StatusVerificationError(f"the list does not serve the {purpose!r} purpose")
 
-    statuses = decode_list(
-        subject.get("encodedList"),
-        width,
-        minimum_entries=minimum_entries,
-        max_bytes=max_bytes,
-    )
+    if decode is not None:
+        statuses = decode(subject.get("encodedList"), width)
+    else:
+        statuses = decode_list(
+            subject.get("encodedList"),
+            width,
+            minimum_entries=minimum_entries,
+            max_bytes=max_bytes,
+        )
     status = statuses.get(int(index_text))
     message = messages.get(status) if messages is not None else None
     return BitstringStatus(purpose=purpose, status=status, valid=status == 0, message=message)

@@ -24,7 +24,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from joserfc import jwe, jws
 from joserfc.jwk import ECKey
-from jwcrypto.jwk import JWK
+from jwcrypto.jwk import JWK  # type: ignore[import-untyped]
 from sd_jwt.holder import SDJWTHolder
 
 from credentials.keys import Signer

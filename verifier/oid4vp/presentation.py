@@ -8,13 +8,18 @@ trust, policy) is the verification pipeline's job. :class:`PresentationVerifier`
 small interface this package needs; :class:`CredentialsPresentationVerifier` implements it
 with :mod:`credentials` alone (signature, validity, holder binding; no status or trust) for
 deployments and tests without the full pipeline.
+
+A transaction created from a named policy needs more: the policy's rules span every
+presentation of the response (the same SIREN across credentials, the required set), so
+the whole ``vp_token`` goes to a :class:`PolicyVerifier` in one call
+(:class:`verifier.oid4vp.pipeline_verifier.PipelinePresentationVerifier` implements both).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from credentials.did.resolver import DidResolver
 from credentials.result import Check, VerificationResult
@@ -64,6 +69,48 @@ class PresentationVerifier(Protocol):
         require_holder_binding: bool,
         now: float,
     ) -> PresentationOutcome: ...
+
+
+@dataclass(frozen=True, slots=True)
+class TokenPresentation:
+    """One presentation of a ``vp_token``, with what its Credential Query asked."""
+
+    query_id: str
+    format: str
+    presentation: object
+    require_holder_binding: bool
+
+
+@dataclass(slots=True)
+class TokenOutcome:
+    """The verdict on a whole ``vp_token`` under a policy.
+
+    ``presentations`` is aligned with the input; ``checks`` are about the token as a whole
+    (the policy's); ``detail`` carries the verifier's full report.
+    """
+
+    presentations: list[PresentationOutcome]
+    checks: list[Check] = field(default_factory=list)
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def verified(self) -> bool:
+        return all(o.verified for o in self.presentations) and all(c.passed for c in self.checks)
+
+
+@runtime_checkable
+class PolicyVerifier(Protocol):
+    """Verify every presentation of one response together, under a named policy."""
+
+    def verify_token(
+        self,
+        presentations: Sequence[TokenPresentation],
+        *,
+        policy: str,
+        nonce: str,
+        audience: str,
+        now: float,
+    ) -> TokenOutcome: ...
 
 
 def _outcome(

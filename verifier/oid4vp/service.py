@@ -3,7 +3,10 @@
 https://openid.net/specs/openid-4-verifiable-presentations-1_0.html
 
 Framework-free: the router parses HTTP, calls these methods and renders their results or
-their :class:`~verifier.oid4vp.errors.Oid4vpError`. Storage (:class:`TransactionStore`),
+their :class:`~verifier.oid4vp.errors.Oid4vpError`. What a response means (decryption,
+verification, DCQL matching, the policy) is :mod:`verifier.oid4vp.response`; this module
+keeps the transaction's life: creation, the single-use request object, the single
+accepted response, polling. Storage (:class:`TransactionStore`),
 the presentation verifier, the client identity and the clock are injected.
 """
 
@@ -19,7 +22,7 @@ from urllib.parse import urlsplit
 
 from verifier.oid4vp.client_id import ClientIdentity
 from verifier.oid4vp.dcql import DcqlQuery, parse_dcql_query
-from verifier.oid4vp.encryption import decrypt_response, generate_response_key, public_response_jwk
+from verifier.oid4vp.encryption import generate_response_key, public_response_jwk
 from verifier.oid4vp.errors import (
     InvalidRequest,
     InvalidRequestObject,
@@ -28,9 +31,8 @@ from verifier.oid4vp.errors import (
     TransactionNotFound,
     VpFormatsNotSupported,
 )
-from verifier.oid4vp.matching import PresentedCredential, check_token_shape, match_vp_token
 from verifier.oid4vp.models import Oid4vpTransaction
-from verifier.oid4vp.presentation import PresentationOutcome, PresentationVerifier
+from verifier.oid4vp.presentation import PresentationVerifier
 from verifier.oid4vp.request_object import (
     DEFAULT_SCHEME,
     VP_FORMATS_SUPPORTED,
@@ -40,11 +42,11 @@ from verifier.oid4vp.request_object import (
     encode_request_object,
     request_claims,
 )
+from verifier.oid4vp.response import check, evaluate, response_parameters
 from verifier.oid4vp.transactions import TransactionStore, TransactionView
 
 RESPONSE_MODES: Final = ("direct_post", "direct_post.jwt")
 REQUEST_URI_METHODS: Final = ("get", "post")
-MAX_VP_TOKEN_CHARS: Final = 1024 * 1024
 
 
 def _token() -> str:
@@ -239,33 +241,11 @@ class Oid4vpService:
 
     # Response ---------------------------------------------------------------------
 
-    def _response_parameters(
-        self, view: TransactionView, form: Mapping[str, str]
-    ) -> dict[str, Any]:
-        if view.response_mode == "direct_post.jwt" and "response" in form:
-            if view.response_key is None:
-                raise InvalidTransaction("the transaction was already answered")
-            return decrypt_response(form["response"], view.response_key)
-        if view.response_mode == "direct_post.jwt" and "error" not in form:
-            raise InvalidRequest(
-                "response_mode is direct_post.jwt: the response parameter is required"
-            )
-        params: dict[str, Any] = dict(form)
-        if "vp_token" in params:
-            text = params["vp_token"]
-            if not isinstance(text, str) or len(text) > MAX_VP_TOKEN_CHARS:
-                raise InvalidRequest("vp_token must be a JSON object")
-            try:
-                params["vp_token"] = json.loads(text)
-            except (ValueError, RecursionError):
-                raise InvalidRequest("vp_token is not JSON") from None
-        return params
-
     def handle_response(self, request_id: str, form: Mapping[str, str]) -> WalletAnswer:
         """Process the wallet's Authorization Response at the Response URI (§8.2, §8.6)."""
         view = self._by_request_id(request_id)
         _refuse_unanswerable(view)
-        params = self._response_parameters(view, form)
+        params = response_parameters(view, form)
         state = params.get("state")
         if not isinstance(state, str) or not state:
             raise InvalidRequest("state is missing")
@@ -283,10 +263,10 @@ class Oid4vpService:
                 raise InvalidTransaction("the request object was never retrieved")
             raise InvalidTransaction("the transaction was already answered")
         try:
-            result = self._evaluate(view, params)
+            result = evaluate(view, params, self._verifier, now=self._clock())
         except InvalidRequest as exc:
             self._finish(
-                view, {"verified": False, "checks": [_check("vp_token", False, exc.description)]}
+                view, {"verified": False, "checks": [check("vp_token", False, exc.description)]}
             )
             raise
         response_code = self._finish(view, result)
@@ -311,71 +291,6 @@ class Oid4vpService:
             response_key=None,
         )
         return code
-
-    def _evaluate(self, view: TransactionView, params: Mapping[str, Any]) -> dict[str, Any]:
-        if "error" in params:
-            error = str(params.get("error"))[:64]
-            detail = str(params.get("error_description", ""))[:500]
-            return {
-                "verified": False,
-                "wallet_error": error,
-                "checks": [
-                    _check("wallet", False, f"the wallet answered {error}: {detail}".strip())
-                ],
-            }
-        vp_token = params.get("vp_token")
-        if not isinstance(vp_token, dict) or not vp_token:
-            raise InvalidRequest(
-                "vp_token must be a non-empty JSON object keyed by credential query id"
-            )
-        query = parse_dcql_query(view.dcql_query, strict=False)
-        problems = check_token_shape(query, vp_token)
-        if problems:
-            raise InvalidRequest("; ".join(problems))
-        return self._verify_token(view, query, vp_token)
-
-    def _verify_token(
-        self, view: TransactionView, query: DcqlQuery, vp_token: Mapping[str, list[Any]]
-    ) -> dict[str, Any]:
-        now = self._clock()
-        outcomes: dict[str, list[PresentationOutcome]] = {}
-        accepted: dict[str, list[PresentedCredential]] = {}
-        for query_id, presentations in vp_token.items():
-            credential_query = query.credential(query_id)
-            for presentation in presentations:
-                outcome = self._verifier.verify(
-                    presentation,
-                    format=credential_query.format,
-                    nonce=view.nonce,
-                    audience=view.client_id,
-                    require_holder_binding=credential_query.require_cryptographic_holder_binding,
-                    now=now,
-                )
-                outcomes.setdefault(query_id, []).append(outcome)
-                if outcome.verified:
-                    accepted.setdefault(query_id, []).extend(outcome.credentials)
-        report = match_vp_token(query, accepted)
-        checks = [
-            _check(f"{qid}[{i}].{c.code}", c.passed, c.detail)
-            for qid, items in outcomes.items()
-            for i, outcome in enumerate(items)
-            for c in outcome.checks
-        ]
-        all_verified = all(o.verified for items in outcomes.values() for o in items)
-        checks.append(
-            _check(
-                "dcql",
-                report.satisfied,
-                "; ".join(report.messages()) or "the presentations answer the query",
-            )
-        )
-        claims = {qid: [dict(c.claims) for c in creds] for qid, creds in accepted.items()}
-        return {
-            "verified": all_verified and report.satisfied,
-            "checks": checks,
-            "claims": claims,
-            "presentations": {qid: [o.to_json() for o in items] for qid, items in outcomes.items()},
-        }
 
     # Polling ----------------------------------------------------------------------
 
@@ -410,10 +325,6 @@ def _refuse_unanswerable(view: TransactionView) -> None:
         raise InvalidTransaction("the request object was never retrieved")
     if view.status != "fetched":
         raise InvalidTransaction("the transaction was already answered")
-
-
-def _check(code: str, passed: bool, detail: str) -> dict[str, Any]:
-    return {"code": code, "passed": passed, "detail": detail}
 
 
 def _check_wallet_metadata(text: str, query: DcqlQuery) -> None:

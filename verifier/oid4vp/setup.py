@@ -13,15 +13,12 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
-from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from credentials.did.jwk import JwkMethod
 from credentials.did.key import KeyMethod
 from credentials.did.resolver import DidMethod, DidResolver
 from credentials.keys import Signer
-from verifier.db import VerifierBase
-from verifier.oid4vp import models as _models  # noqa: F401  (registers the table)
 from verifier.oid4vp.client_id import (
     ClientIdentity,
     Prefix,
@@ -119,11 +116,6 @@ def build_oid4vp_service(
         policy_query=policy_query,
         clock=clock,
     )
-
-
-def create_tables(engine: Engine) -> None:
-    """Create the verifier's tables (tests and dev, until the Alembic revision exists)."""
-    VerifierBase.metadata.create_all(engine)
 
 
 def policy_lookup(base_url: str) -> Callable[[str], Mapping[str, Any]]:

@@ -14,7 +14,9 @@
 
 Verified lists are cached for their ``ttl`` (Token Status List §5.1, seconds; Bitstring
 §2.2, milliseconds), bounded by ``Cache-Control: max-age``, ``exp`` / ``validUntil`` and
-:attr:`StatusChecker.max_ttl`. A list that cannot be fetched is reported as
+:attr:`StatusChecker.max_ttl`; a Bitstring Status List's decoded bits (per
+``statusSize``) are kept with its verified credential, so the GZIP expansion runs once per
+fetch, not once per check. A list that cannot be fetched is reported as
 :class:`StatusUnavailable`, which the pipeline turns into a failure unless the policy says
 ``fail_open``; a list that fetches but does not verify always fails.
 """
@@ -35,7 +37,8 @@ from credentials.errors import CredentialError, MalformedError, StatusError
 from credentials.jose import KeyResolver
 from credentials.jsonld import ContextRegistry
 from credentials.net.fetcher import Fetcher, FetchError, ForbiddenDestinationError
-from credentials.status_list.bitstring import check_entry
+from credentials.status_list.bits import StatusBits
+from credentials.status_list.bitstring import check_entry, decode_list
 from credentials.status_list.token import (
     MEDIA_TYPE as STATUS_LIST_MEDIA_TYPE,
 )
@@ -74,6 +77,26 @@ class StatusOutcome:
     @property
     def valid(self) -> bool:
         return self.state == "valid"
+
+
+class _VerifiedList:
+    """A verified status list credential and its bits, decoded once per ``statusSize``."""
+
+    __slots__ = ("_bits", "_lock", "credential", "issuer")
+
+    def __init__(self, issuer: str, credential: dict[str, Any]) -> None:
+        self.issuer = issuer
+        self.credential = credential
+        self._bits: dict[int, StatusBits] = {}
+        self._lock = threading.Lock()
+
+    def decode(self, encoded_list: object, width: int) -> StatusBits:
+        with self._lock:
+            bits = self._bits.get(width)
+            if bits is None:
+                bits = decode_list(encoded_list, width)
+                self._bits[width] = bits
+            return bits
 
 
 def _max_age(headers: Mapping[str, str]) -> float | None:
@@ -208,11 +231,11 @@ class StatusChecker:
 
     # -- Bitstring Status List -------------------------------------------------------
 
-    def _list_credential(self, url: str, issuer: str, now: float) -> dict[str, Any]:
+    def _list_credential(self, url: str, issuer: str, now: float) -> _VerifiedList:
         cache_key = ("bitstring", url)
         cached = self._cached(cache_key, now)
-        if isinstance(cached, tuple) and cached[0] == issuer:
-            return cached[1]  # type: ignore[no-any-return]
+        if isinstance(cached, _VerifiedList) and cached.issuer == issuer:
+            return cached
         body, media, headers = self._fetch(url, _VC_ACCEPT)
         credential = self._verify_list_credential(url, body, media, issuer, now)
         ttl_ms = credential.get("credentialSubject", {}).get("ttl")
@@ -228,13 +251,9 @@ class StatusChecker:
                 expires = datetime.fromisoformat(until.replace("Z", "+00:00")).timestamp()
             except ValueError:
                 expires = None
-        self._store(
-            cache_key,
-            (issuer, credential),
-            now,
-            self._lifetime(ttl, _max_age(headers), expires, now),
-        )
-        return credential
+        verified = _VerifiedList(issuer, credential)
+        self._store(cache_key, verified, now, self._lifetime(ttl, _max_age(headers), expires, now))
+        return verified
 
     def _verify_list_credential(
         self, url: str, body: bytes, media: str | None, issuer: str, now: float
@@ -284,9 +303,9 @@ class StatusChecker:
         url = entry.get("statusListCredential")
         if not isinstance(url, str):
             raise StatusError("statusListCredential MUST be a URL")
-        credential = self._list_credential(url, issuer, now)
+        verified = self._list_credential(url, issuer, now)
         try:
-            outcome = check_entry(credential, entry)
+            outcome = check_entry(verified.credential, entry, decode=verified.decode)
         except CredentialError as exc:
             raise StatusError(exc.detail) from None
         where = f"{url} index {entry.get('statusListIndex')}"

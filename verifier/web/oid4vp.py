@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict
 from starlette.concurrency import run_in_threadpool
 
 from verifier.oid4vp.errors import InvalidRequest
+from verifier.oid4vp.pipeline_verifier import PipelinePresentationVerifier
 from verifier.oid4vp.presentation import PresentationVerifier
 from verifier.oid4vp.qr import qr_png, qr_svg
 from verifier.oid4vp.request_object import REQUEST_OBJECT_MEDIA_TYPE
@@ -24,12 +25,11 @@ from verifier.oid4vp.service import Oid4vpService
 from verifier.oid4vp.setup import (
     Oid4vpSettings,
     build_oid4vp_service,
-    create_tables,
     default_presentation_verifier,
     identity_factory,
     policy_lookup,
 )
-from verifier.services import PipelinePresentationVerifier, VerifierServices
+from verifier.services import VerifierServices
 
 router = APIRouter(prefix="/verifier", tags=["verifier: OpenID4VP"])
 _LOCK = threading.Lock()
@@ -57,8 +57,6 @@ def _build(request: Request) -> Oid4vpService:
         dev_chain_path=settings.data_dir / "verifier" / "x509-dev-chain.pem",
         production=settings.is_production,
     )
-    if not settings.is_production:
-        create_tables(services.engine)
     return build_oid4vp_service(
         base_url=settings.base_url,
         sessions=services.sessions,

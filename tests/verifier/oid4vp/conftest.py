@@ -6,13 +6,14 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+import httpx
 import pytest
 from cryptography import x509
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine
+from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import sessionmaker
 
 from attestia.errors import install_error_handlers
@@ -22,6 +23,8 @@ from credentials.sd_jwt import SD
 from credentials.sd_jwt_vc import build_payload, issue_sd_jwt_vc
 from credentials.vc_jose import sign_vc_jwt
 from tests.holder.wallet import Wallet
+from verifier.db import VerifierBase
+from verifier.oid4vp import models as _models  # noqa: F401  (registers the table)
 from verifier.oid4vp.client_id import (
     Prefix,
     did_identity,
@@ -34,7 +37,6 @@ from verifier.oid4vp.service import IdentityFactory, Oid4vpService
 from verifier.oid4vp.setup import (
     Oid4vpSettings,
     build_oid4vp_service,
-    create_tables,
     default_presentation_verifier,
     policy_lookup,
 )
@@ -128,12 +130,12 @@ def deploy(
     verifier_signer: SoftwareSigner,
     dev_chain: list[x509.Certificate],
 ) -> Iterator[Callable[..., Deployment]]:
-    engines = []
+    engines: list[Engine] = []
 
     def build(prefix: Prefix = "x509_hash", **settings: Any) -> Deployment:
         engine = create_engine(f"sqlite:///{tmp_path / f'db{len(engines)}.sqlite'}")
         engines.append(engine)
-        create_tables(engine)
+        VerifierBase.metadata.create_all(engine)
         service = build_oid4vp_service(
             base_url=BASE_URL,
             sessions=sessionmaker(bind=engine, expire_on_commit=False),
@@ -149,7 +151,7 @@ def deploy(
         app.state.oid4vp = service
         client = TestClient(app)
         wallet = Wallet(
-            client,
+            cast(httpx.Client, client),  # TestClient is an httpx2.Client: same interface
             trust_anchors=[dev_chain[-1]],
             did_keys={verifier_signer.kid: verifier_signer.public_jwk()},
         )

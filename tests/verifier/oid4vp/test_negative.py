@@ -16,8 +16,8 @@ from sqlalchemy.orm import sessionmaker
 from tests.holder.wallet import sd_jwt_presentation
 from tests.verifier.oid4vp.conftest import Deployment, Party, issue_identity_sd_jwt
 from tests.verifier.oid4vp.test_e2e import SD_QUERY, sd_answer, start, status
+from verifier.db import VerifierBase
 from verifier.oid4vp.models import Oid4vpTransaction
-from verifier.oid4vp.setup import create_tables
 from verifier.oid4vp.transactions import TransactionStore
 
 
@@ -142,7 +142,7 @@ def test_store_transitions_are_atomic_across_engines(tmp_path: Path) -> None:
     """Two engines on one database stand for two server processes."""
     url = f"sqlite:///{tmp_path / 'shared.sqlite'}"
     engines = [create_engine(url, connect_args={"timeout": 15}) for _ in range(2)]
-    create_tables(engines[0])
+    VerifierBase.metadata.create_all(engines[0])
     stores = [TransactionStore(sessionmaker(bind=e)) for e in engines]
     now = time.time()
     stores[0].create(

@@ -17,8 +17,8 @@ from credentials.net.fetcher import FetchedDocument
 from tests.holder.wallet import vp_jwt_presentation
 from tests.verifier.oid4vp.conftest import Deployment, Party, issue_identity_vc_jwt
 from tests.verifier.oid4vp.test_e2e import JWT_QUERY, sd_answer, start, status
+from verifier.oid4vp.pipeline_verifier import PipelinePresentationVerifier
 from verifier.pipeline import VerificationPipeline
-from verifier.services import PipelinePresentationVerifier
 from verifier.trust import TrustDecision
 
 

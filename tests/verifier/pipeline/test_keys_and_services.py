@@ -15,9 +15,11 @@ from credentials.sd_jwt import SD
 from credentials.sd_jwt_vc import StatusListReference, build_payload, issue_sd_jwt_vc
 from credentials.status_list.token import new_status_list, sign_status_list_token
 from tests.verifier.pipeline.world import MANDATE_CLAIMS, NONCE, VCT_MANDATE, VERIFIER, World
+from verifier.oid4vp.pipeline_verifier import PipelinePresentationVerifier
+from verifier.oid4vp.presentation import TokenPresentation
 from verifier.pipeline import VerificationPipeline, VerifyOptions
 from verifier.policies import PolicyError, load_policies, parse_policy
-from verifier.services import ApiKeyError, ApiKeys, PipelinePresentationVerifier, load_api_keys
+from verifier.services import ApiKeyError, ApiKeys, load_api_keys
 
 WEB_ISSUER = "https://issuer.example"
 WEB_LIST = "https://issuer.example/status/web"
@@ -123,6 +125,72 @@ def test_oid4vp_adapter_runs_the_pipeline(world: World, pipeline: VerificationPi
         now=world.now.timestamp(),
     )
     assert not unknown.verified
+
+
+def _tagus_item(presentation: object) -> TokenPresentation:
+    return TokenPresentation("legal_person_ldp", "ldp_vc", presentation, False)
+
+
+def test_oid4vp_adapter_applies_a_policy_across_the_token(
+    world: World, pipeline: VerificationPipeline
+) -> None:
+    """gaia-x-participant's required set: legal person, registration number, T&C."""
+    adapter = PipelinePresentationVerifier(pipeline)
+    now = world.now.timestamp()
+    complete = adapter.verify_token(
+        [_tagus_item(world.gaia_x_vp())],
+        policy="gaia-x-participant",
+        nonce=NONCE,
+        audience=VERIFIER,
+        now=now,
+    )
+    assert complete.verified, [c for c in complete.checks if not c.passed]
+    assert {c.code for c in complete.checks} == {"policy"}
+    assert len(complete.presentations[0].credentials) == 3
+
+    without_terms = world.gaia_x_vp()
+    del without_terms["verifiableCredential"][2]
+    partial = adapter.verify_token(
+        [_tagus_item(without_terms)],
+        policy="gaia-x-participant",
+        nonce=NONCE,
+        audience=VERIFIER,
+        now=now,
+    )
+    assert partial.presentations[0].verified
+    assert not partial.verified
+    failed = [c for c in partial.checks if not c.passed]
+    assert [c.code for c in failed] == ["policy"]
+    assert "terms_and_conditions" in failed[0].detail
+
+
+def test_oid4vp_adapter_token_splits_results_per_presentation(
+    world: World, pipeline: VerificationPipeline
+) -> None:
+    adapter = PipelinePresentationVerifier(pipeline)
+    items = [
+        TokenPresentation("mandate_sd_jwt", "dc+sd-jwt", world.sd_jwt_presentation(), True),
+        TokenPresentation("mandate_jwt", "jwt_vc_json", world.vp_jwt(nonce="other"), True),
+        TokenPresentation("broken", "jwt_vc_json", "not a token", True),
+        TokenPresentation("mdoc", "mso_mdoc", "x", True),
+    ]
+    outcome = adapter.verify_token(
+        items,
+        policy="company-representative",
+        nonce=NONCE,
+        audience=VERIFIER,
+        now=world.now.timestamp(),
+    )
+    first, second, third, fourth = outcome.presentations
+    assert first.verified
+    assert first.credentials[0].claims["siren"] == "552100554"
+    assert not second.verified
+    assert {c.code for c in second.checks if not c.passed} == {"holder_binding"}
+    assert second.credentials == []
+    assert [c.code for c in third.checks] == ["malformed"]
+    assert [c.code for c in fourth.checks] == ["malformed"]
+    assert not outcome.verified
+    assert all(c.passed for c in outcome.checks)
 
 
 def test_api_keys(tmp_path: Path) -> None:
