@@ -17,6 +17,7 @@ from credentials.errors import HolderBindingError
 from issuer.catalogue import Catalogue, ClaimsError, UnknownConfigurationError
 from issuer.minting import CredentialMinter, HolderBinding, SubjectIdentifiers
 from issuer.minting.services import IssuerServices
+from issuer.observability import SILENT, IssuanceObserver
 from issuer.oid4vci.config import Oid4vciConfig
 from issuer.oid4vci.context import ConfigurationView, HolderKey, IssuedCredential, Oid4vciContext
 from issuer.oid4vci.errors import (
@@ -72,11 +73,14 @@ class MinterAdapter:
         return IssuedCredential(credential=minted.credential, credential_id=minted.credential_id)
 
 
-def build_context(config: Oid4vciConfig, issuer: IssuerServices) -> Oid4vciContext:
+def build_context(
+    config: Oid4vciConfig, issuer: IssuerServices, *, observer: IssuanceObserver = SILENT
+) -> Oid4vciContext:
     """The protocol context over the issuer's shared services."""
     return Oid4vciContext(
         config=config,
         sessions=issuer.sessions,
         catalogue=CatalogueAdapter(issuer.catalogue),
         minter=MinterAdapter(issuer.minter),
+        observer=observer,
     )

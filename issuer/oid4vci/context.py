@@ -20,6 +20,7 @@ from typing import Any, Protocol
 from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
+from issuer.observability import SILENT, IssuanceObserver
 from issuer.oid4vci.config import Oid4vciConfig
 
 #: Write transactions allowed at once per process (below the connection pool's size).
@@ -130,6 +131,7 @@ class Oid4vciContext:
     digits: Callable[[int], str] = field(
         default=lambda n: "".join(secrets.choice("0123456789") for _ in range(n))
     )
+    observer: IssuanceObserver = SILENT
 
     def now(self) -> float:
         return self.clock()
@@ -158,3 +160,9 @@ class Oid4vciContext:
 
     def configuration(self, configuration_id: str) -> ConfigurationView | None:
         return self.catalogue.configurations().get(configuration_id)
+
+    def issued(self, configuration_id: str, count: int) -> None:
+        """Tell the observer that ``count`` credentials were committed (metrics)."""
+        configuration = self.configuration(configuration_id)
+        fmt = configuration.format if configuration is not None else "unknown"
+        self.observer.credentials_issued(configuration_id=configuration_id, format=fmt, count=count)

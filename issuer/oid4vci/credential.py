@@ -128,9 +128,9 @@ def request_credentials(
         holders = [v.holder for v in verified]
         if claims is None:
             return _defer(ctx, session, offer, configuration_id, holders)
-        return CredentialResponse(
-            200, mint_all(ctx, session, offer, configuration_id, claims, holders)
-        )
+        body = mint_all(ctx, session, offer, configuration_id, claims, holders)
+    ctx.issued(configuration_id, len(holders))
+    return CredentialResponse(200, body)
 
 
 def mint_all(

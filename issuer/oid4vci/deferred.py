@@ -64,4 +64,5 @@ def request_deferred(
             raise InvalidTransactionId("transaction_id is unknown, expired or already used")
         holders = [HolderKey.from_json(h) for h in row.holders]
         body = mint_all(ctx, session, offer, row.configuration_id, claims, holders)
-        return CredentialResponse(200, body)
+    ctx.issued(row.configuration_id, len(holders))
+    return CredentialResponse(200, body)

@@ -24,7 +24,9 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
 from credentials.jsonld import ContextRegistry
+from credentials.oauth_errors import error_responses
 from issuer.minting.services import IssuerServices, build_issuer_services
+from issuer.observability import SILENT
 from issuer.oid4vci import authorization, token
 from issuer.oid4vci.access_token import AccessGrant, authenticate
 from issuer.oid4vci.adapters import build_context
@@ -57,6 +59,52 @@ LOGIN_PATH: Final = "/auth/login"
 RESUME_PATH: Final = "/issuer/authorize/resume"
 _lock = threading.Lock()
 
+_FORM_FIELDS = (
+    "grant_type",
+    "pre-authorized_code",
+    "tx_code",
+    "code",
+    "code_verifier",
+    "redirect_uri",
+    "client_id",
+    "response_type",
+    "scope",
+    "state",
+    "code_challenge",
+    "code_challenge_method",
+    "authorization_details",
+    "issuer_state",
+)
+
+
+def _body(media_type: str, schema: dict[str, Any]) -> dict[str, Any]:
+    """``openapi_extra`` for routes that parse their own body (forms, JSON with DPoP)."""
+    headers = [
+        {"name": name, "in": "header", "required": False, "schema": {"type": "string"}}
+        for name in ("Authorization", "DPoP")
+    ]
+    return {
+        "parameters": headers,
+        "requestBody": {"required": True, "content": {media_type: {"schema": schema}}},
+    }
+
+
+_FORM_BODY: Final = _body(
+    FORM,
+    {"type": "object", "properties": {name: {"type": "string"} for name in _FORM_FIELDS}},
+)
+_JSON_BODY: Final = _body("application/json", {"type": "object"})
+_PROTECTED: Final = error_responses(
+    {
+        400: "malformed request, or a spec error code of the endpoint",
+        401: "missing, invalid or expired access token (invalid_token, invalid_dpop_proof)",
+        403: "the access token does not cover this request",
+    }
+)
+_ISSUED: Final[dict[int | str, dict[str, Any]]] = {
+    202: {"description": "deferred: a transaction_id to poll the Deferred Credential Endpoint"}
+}
+
 
 def _issuer_services(app: Any) -> IssuerServices:
     existing: IssuerServices | None = getattr(app.state, "issuer", None)
@@ -86,7 +134,8 @@ def context_for(app: Any) -> Oid4vciContext:
         if again is not None:
             return again
         config = Oid4vciConfig.from_settings(app.state.settings)
-        context = build_context(config, _issuer_services(app))
+        observer = getattr(app.state, "issuance_observer", None) or SILENT
+        context = build_context(config, _issuer_services(app), observer=observer)
         app.state.oid4vci = context
         return context
 
@@ -154,12 +203,22 @@ def authorization_server_well_known(request: Request) -> JSONResponse:
 # Offers, PAR, authorization ---------------------------------------------------------
 
 
-@router.get("/issuer/offers/{offer_id}", summary="A Credential Offer by reference (§4.1.3)")
+@router.get(
+    "/issuer/offers/{offer_id}",
+    summary="A Credential Offer by reference (§4.1.3)",
+    responses=error_responses({404: "unknown, expired or already used offer"}),
+)
 def credential_offer(request: Request, offer_id: str) -> JSONResponse:
     return _json(offer_document(oid4vci_context(request), offer_id))
 
 
-@router.post("/issuer/par", summary="Pushed Authorization Request (RFC 9126)")
+@router.post(
+    "/issuer/par",
+    summary="Pushed Authorization Request (RFC 9126)",
+    status_code=201,
+    openapi_extra=_FORM_BODY,
+    responses=error_responses({400: "invalid pushed authorization request"}),
+)
 async def pushed_authorization_request(request: Request) -> JSONResponse:
     ctx = oid4vci_context(request)
     params = await _form(request)
@@ -194,7 +253,15 @@ async def _finish(request: Request, ctx: Oid4vciContext, pending_id: str) -> Res
     return RedirectResponse(location, status_code=303, headers=NO_STORE)
 
 
-@router.get("/issuer/authorize", summary="Authorization Endpoint (§5)", response_model=None)
+@router.get(
+    "/issuer/authorize",
+    summary="Authorization Endpoint (§5)",
+    response_model=None,
+    status_code=303,
+    responses=error_responses(
+        {400: "invalid authorization request (no redirect possible)", 403: "access_denied"}
+    ),
+)
 async def authorize(request: Request) -> Response:
     ctx = oid4vci_context(request)
     params = parse_qs(request.url.query, keep_blank_values=True)
@@ -205,7 +272,15 @@ async def authorize(request: Request) -> Response:
     return await _finish(request, ctx, pending_id)
 
 
-@router.get(RESUME_PATH, summary="Back from the ProConnect login", response_model=None)
+@router.get(
+    RESUME_PATH,
+    summary="Back from the ProConnect login",
+    response_model=None,
+    status_code=303,
+    responses=error_responses(
+        {400: "unknown or expired pending authorization", 403: "access_denied"}
+    ),
+)
 async def authorize_resume(request: Request, pending: str) -> Response:
     return await _finish(request, oid4vci_context(request), pending)
 
@@ -213,7 +288,18 @@ async def authorize_resume(request: Request, pending: str) -> Response:
 # Token and nonce --------------------------------------------------------------------
 
 
-@router.post("/issuer/token", summary="Token Endpoint (§6)")
+@router.post(
+    "/issuer/token",
+    summary="Token Endpoint (§6)",
+    openapi_extra=_FORM_BODY,
+    responses=error_responses(
+        {
+            400: "RFC 6749 §5.2 error (invalid_grant, invalid_request, …)",
+            401: "invalid_client",
+            429: "too many token requests or tx_code attempts from this client",
+        }
+    ),
+)
 async def token_endpoint(request: Request) -> JSONResponse:
     ctx = oid4vci_context(request)
     params = await _form(request)
@@ -249,7 +335,12 @@ def _credential_response(result: CredentialResponse) -> JSONResponse:
     return _json(result.body, status=result.status)
 
 
-@router.post("/issuer/credential", summary="Credential Endpoint (§8)")
+@router.post(
+    "/issuer/credential",
+    summary="Credential Endpoint (§8)",
+    openapi_extra=_JSON_BODY,
+    responses={**_ISSUED, **_PROTECTED},
+)
 async def credential_endpoint(request: Request) -> JSONResponse:
     ctx = oid4vci_context(request)
     grant = await _grant(request, ctx, "credential")
@@ -257,7 +348,12 @@ async def credential_endpoint(request: Request) -> JSONResponse:
     return _credential_response(await run_in_threadpool(request_credentials, ctx, grant, body))
 
 
-@router.post("/issuer/deferred_credential", summary="Deferred Credential Endpoint (§9)")
+@router.post(
+    "/issuer/deferred_credential",
+    summary="Deferred Credential Endpoint (§9)",
+    openapi_extra=_JSON_BODY,
+    responses={**_ISSUED, **_PROTECTED},
+)
 async def deferred_credential_endpoint(request: Request) -> JSONResponse:
     ctx = oid4vci_context(request)
     grant = await _grant(request, ctx, "deferred_credential")
@@ -265,7 +361,13 @@ async def deferred_credential_endpoint(request: Request) -> JSONResponse:
     return _credential_response(await run_in_threadpool(request_deferred, ctx, grant, body))
 
 
-@router.post("/issuer/notification", summary="Notification Endpoint (§11)", status_code=204)
+@router.post(
+    "/issuer/notification",
+    summary="Notification Endpoint (§11)",
+    status_code=204,
+    openapi_extra=_JSON_BODY,
+    responses=_PROTECTED,
+)
 async def notification_endpoint(request: Request) -> Response:
     ctx = oid4vci_context(request)
     grant = await _grant(request, ctx, "notification")
