@@ -542,6 +542,7 @@ class LoadResult:
     elapsed: float
     peak_rss_kib: list[int]
     events: list[str]
+    completed_at_restart: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -559,6 +560,7 @@ class LoadRun:
         self.replay_every = config.replay_every
         self.deadline = 0.0
         self.events: list[str] = []
+        self.completed_at_restart: int | None = None
         self.offers: asyncio.Queue[PooledOffer] = asyncio.Queue()
         self.http = httpx.AsyncClient(
             timeout=60, limits=httpx.Limits(max_connections=config.wallets * 2 + 4)
@@ -588,6 +590,7 @@ class LoadRun:
         self.event(f"SIGKILL server {victim} ({self.cluster.urls[victim]})")
         await asyncio.sleep(self.config.restart_after)
         await asyncio.to_thread(self.cluster.restart, victim)
+        self.completed_at_restart = sum(self.stats.completed.values())
         self.event(f"server {victim} restarted and ready")
 
     async def sample_memory(self, done: asyncio.Event) -> None:
@@ -653,7 +656,9 @@ async def _drive(config: LoadConfig, cluster: Cluster, holder: Any) -> LoadResul
         done.set()
         await run.http.aclose()
         factory.close()
-    return LoadResult(config, run.stats, InvariantReport(), elapsed, [], run.events)
+    return LoadResult(
+        config, run.stats, InvariantReport(), elapsed, [], run.events, run.completed_at_restart
+    )
 
 
 def run_load(config: LoadConfig) -> LoadResult:
