@@ -10,11 +10,12 @@ metadata), the JSON-LD contexts, the trust checker, the policies, the clock.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Final
+from typing import Any, Concatenate, Final, ParamSpec
 
 from cryptography import x509
 
@@ -25,6 +26,7 @@ from credentials.net.fetcher import Fetcher
 from credentials.net.json_fetcher import JsonFetcher
 from credentials.sd_jwt import SdJwtPolicy
 from credentials.vcdm.values import as_list
+from verifier.observability import SILENT, VerificationObserver
 from verifier.pipeline.formats import (
     CREDENTIAL_FORMATS,
     PRESENTATION_FORMATS,
@@ -50,6 +52,29 @@ MAX_LEEWAY: Final = 300.0
 _SIGNATURE_CODES: Final = frozenset({"malformed", "signature", "data_model"})
 
 
+_P = ParamSpec("_P")
+
+
+def _observed(
+    method: Callable[Concatenate[VerificationPipeline, _P], VerificationReport],
+) -> Callable[Concatenate[VerificationPipeline, _P], VerificationReport]:
+    """Hand each report of a public entry point to the pipeline's observer (metrics)."""
+
+    def observed(
+        pipeline: VerificationPipeline, /, *args: _P.args, **kwargs: _P.kwargs
+    ) -> VerificationReport:
+        report = method(pipeline, *args, **kwargs)
+        pipeline.observer.verification_finished(
+            kind=report.kind,
+            verified=report.verified,
+            failed_checks={c.code for c in report.failed},
+        )
+        return report
+
+    functools.update_wrapper(observed, method)
+    return observed
+
+
 @dataclass(frozen=True, slots=True)
 class _Rules:
     """The options merged with the policy: what this one call enforces."""
@@ -72,6 +97,7 @@ class VerificationPipeline:
     :data:`MAX_LEEWAY`) bounds the clock skew for ``exp``/``nbf``/``iat`` and
     ``validFrom``/``validUntil``; ``kb_max_age`` is how old a KB-JWT's ``iat`` may be.
     ``issuer_metadata`` enables the ``/.well-known/jwt-vc-issuer`` key path.
+    ``observer`` is told of every verdict (the composition layer may also set it later).
     """
 
     def __init__(
@@ -88,6 +114,7 @@ class VerificationPipeline:
         leeway: float = 60.0,
         kb_max_age: float = 300.0,
         cache_ttl: float = 300.0,
+        observer: VerificationObserver = SILENT,
     ) -> None:
         if not 0 <= leeway <= MAX_LEEWAY:
             raise ValueError(f"leeway must be between 0 and {MAX_LEEWAY} seconds")
@@ -104,6 +131,7 @@ class VerificationPipeline:
         self.trust = trust
         self.policies = policies if policies is not None else PolicyRegistry(())
         self.leeway = leeway
+        self.observer = observer
         self._sd_jwt_policy = SdJwtPolicy(leeway=leeway, kb_max_age=kb_max_age)
 
     # -- public API --------------------------------------------------------------
@@ -114,6 +142,7 @@ class VerificationPipeline:
             return policy
         return self.policies.require(policy)
 
+    @_observed
     def verify(self, value: object, options: VerifyOptions = VerifyOptions()) -> VerificationReport:
         """Verify whatever ``value`` is: a presentation format is verified as one
         (``dc+sd-jwt`` as a presentation only when a ``challenge`` is given)."""
@@ -127,6 +156,7 @@ class VerificationPipeline:
         kind = "presentation" if as_presentation else "credential"
         return self._run(kind, [parsed], options)
 
+    @_observed
     def verify_credential(
         self, value: object, options: VerifyOptions = VerifyOptions()
     ) -> VerificationReport:
@@ -147,6 +177,7 @@ class VerificationPipeline:
         """Verify one presentation (``vp+jwt``, ``ldp_vp``, ``dc+sd-jwt`` with a KB-JWT)."""
         return self.verify_presentations([value], options)
 
+    @_observed
     def verify_presentations(
         self, values: Sequence[object], options: VerifyOptions = VerifyOptions()
     ) -> VerificationReport:
