@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final, cast
 from urllib.parse import urlsplit
 
+from verifier.observability import SILENT, VerificationObserver
 from verifier.oid4vp.client_id import ClientIdentity
 from verifier.oid4vp.dcql import DcqlQuery, parse_dcql_query
 from verifier.oid4vp.encryption import generate_response_key, public_response_jwk
@@ -104,6 +105,7 @@ class Oid4vpService:
         verifier: PresentationVerifier,
         policy_query: Callable[[str], Mapping[str, Any]],
         clock: Callable[[], float],
+        observer: VerificationObserver = SILENT,
     ) -> None:
         self._config = config
         self._store = store
@@ -111,6 +113,7 @@ class Oid4vpService:
         self._verifier = verifier
         self._policy_query = policy_query
         self._clock = clock
+        self._observer = observer
 
     # Creation ---------------------------------------------------------------------
 
@@ -167,6 +170,7 @@ class Oid4vpService:
             same_device_redirect=redirect,
         )
         self._store.create(row)
+        self._observer.oid4vp_transaction("created")
         request_uri = self._config.request_uri(request_id)
         link = authorization_request_uri(
             identity.client_id,
@@ -279,10 +283,12 @@ class Oid4vpService:
     def _finish(self, view: TransactionView, result: dict[str, Any]) -> str | None:
         now = self._clock()
         code = _token() if view.same_device_redirect else None
+        verified = bool(result.get("verified"))
+        self._observer.oid4vp_transaction("verified" if verified else "rejected")
         self._store.advance(
             view.id,
             from_status=("responding",),
-            to_status="completed" if result.get("verified") else "failed",
+            to_status="completed" if verified else "failed",
             now=now,
             check_expiry=False,
             completed_at=now,

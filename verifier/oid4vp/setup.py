@@ -19,6 +19,7 @@ from credentials.did.jwk import JwkMethod
 from credentials.did.key import KeyMethod
 from credentials.did.resolver import DidMethod, DidResolver
 from credentials.keys import Signer
+from verifier.observability import SILENT, VerificationObserver
 from verifier.oid4vp.client_id import (
     ClientIdentity,
     Prefix,
@@ -100,6 +101,7 @@ def build_oid4vp_service(
     policy_query: Callable[[str], Mapping[str, Any]],
     settings: Oid4vpSettings | None = None,
     clock: Callable[[], float] = time.time,
+    observer: VerificationObserver = SILENT,
 ) -> Oid4vpService:
     settings = settings or Oid4vpSettings()
     config = Oid4vpConfig(
@@ -115,6 +117,7 @@ def build_oid4vp_service(
         verifier=verifier,
         policy_query=policy_query,
         clock=clock,
+        observer=observer,
     )
 
 

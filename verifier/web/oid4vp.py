@@ -16,6 +16,8 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict
 from starlette.concurrency import run_in_threadpool
 
+from credentials.oauth_errors import error_responses
+from verifier.observability import SILENT
 from verifier.oid4vp.errors import InvalidRequest
 from verifier.oid4vp.pipeline_verifier import PipelinePresentationVerifier
 from verifier.oid4vp.presentation import PresentationVerifier
@@ -34,6 +36,35 @@ from verifier.services import VerifierServices
 router = APIRouter(prefix="/verifier", tags=["verifier: OpenID4VP"])
 _LOCK = threading.Lock()
 NO_STORE = {"Cache-Control": "no-store"}
+_UNKNOWN = error_responses({404: "unknown or expired transaction"})
+_STATUS = error_responses(
+    {
+        400: "malformed request",
+        403: "same-device flow: the response_code is missing or wrong",
+        404: "unknown or expired transaction",
+    }
+)
+_REQUEST_OBJECT = {
+    200: {"content": {REQUEST_OBJECT_MEDIA_TYPE: {"schema": {"type": "string"}}}},
+    **error_responses({400: "invalid wallet_metadata or wallet_nonce", 404: "unknown request"}),
+}
+_RESPONSE_FORM = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/x-www-form-urlencoded": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "vp_token": {"type": "string"},
+                        "state": {"type": "string"},
+                        "response": {"type": "string"},
+                    },
+                }
+            }
+        },
+    }
+}
 
 
 def _build(request: Request) -> Oid4vpService:
@@ -64,6 +95,7 @@ def _build(request: Request) -> Oid4vpService:
         verifier=_presentation_verifier(request),
         policy_query=policy_lookup(settings.base_url),
         settings=oid4vp_settings,
+        observer=getattr(request.app.state, "verification_observer", None) or SILENT,
     )
 
 
@@ -103,7 +135,11 @@ class TransactionRequest(BaseModel):
     same_device_redirect: str | None = None
 
 
-@router.post("/transactions", status_code=201)
+@router.post(
+    "/transactions",
+    status_code=201,
+    responses=error_responses({400: "invalid DCQL query, unknown policy or bad option"}),
+)
 def create_transaction(
     body: TransactionRequest, service: Oid4vpDep, request: Request
 ) -> JSONResponse:
@@ -129,7 +165,7 @@ def create_transaction(
     )
 
 
-@router.get("/transactions/{transaction_id}", name="transaction_status")
+@router.get("/transactions/{transaction_id}", name="transaction_status", responses=_STATUS)
 def transaction_status(
     transaction_id: str, service: Oid4vpDep, response_code: str | None = None
 ) -> JSONResponse:
@@ -138,14 +174,22 @@ def transaction_status(
     )
 
 
-@router.get("/transactions/{transaction_id}/qr.png")
+@router.get(
+    "/transactions/{transaction_id}/qr.png",
+    response_class=Response,
+    responses={200: {"content": {"image/png": {}}}, **_UNKNOWN},
+)
 def transaction_qr_png(transaction_id: str, service: Oid4vpDep) -> Response:
     return Response(
         qr_png(service.authorization_link(transaction_id)), media_type="image/png", headers=NO_STORE
     )
 
 
-@router.get("/transactions/{transaction_id}/qr.svg")
+@router.get(
+    "/transactions/{transaction_id}/qr.svg",
+    response_class=Response,
+    responses={200: {"content": {"image/svg+xml": {}}}, **_UNKNOWN},
+)
 def transaction_qr_svg(transaction_id: str, service: Oid4vpDep) -> Response:
     return Response(
         qr_svg(service.authorization_link(transaction_id)),
@@ -158,13 +202,13 @@ def _request_object(jwt: str) -> Response:
     return Response(jwt, media_type=REQUEST_OBJECT_MEDIA_TYPE, headers=NO_STORE)
 
 
-@router.get("/request/{request_id}")
+@router.get("/request/{request_id}", response_class=Response, responses=_REQUEST_OBJECT)
 def request_object_get(request_id: str, service: Oid4vpDep) -> Response:
     """RFC 9101 §5.2: the wallet dereferences ``request_uri`` with GET."""
     return _request_object(service.request_object(request_id))
 
 
-@router.post("/request/{request_id}")
+@router.post("/request/{request_id}", response_class=Response, responses=_REQUEST_OBJECT)
 def request_object_post(
     request_id: str,
     service: Oid4vpDep,
@@ -179,7 +223,13 @@ def request_object_post(
     )
 
 
-@router.post("/response/{request_id}")
+@router.post(
+    "/response/{request_id}",
+    openapi_extra=_RESPONSE_FORM,
+    responses=error_responses(
+        {400: "invalid response (OpenID4VP §8.5 error code)", 404: "unknown request"}
+    ),
+)
 async def response_endpoint(request_id: str, request: Request, service: Oid4vpDep) -> JSONResponse:
     """§8.2 Response URI: ``vp_token`` + ``state``, or a ``response`` JWE (``direct_post.jwt``)."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
