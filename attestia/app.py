@@ -25,6 +25,7 @@ from attestia.sessions import WebSessionMiddleware
 from attestia.settings import Settings
 from attestia.web import auth, health, home
 from attestia.web import did as did_routes
+from attestia.web.metrics import install_observability, observe_verifier
 from issuer.web import oid4vci as oid4vci_routes
 from issuer.web import status as issuer_status_routes
 from verifier.web import connector_api as verifier_connector
@@ -46,6 +47,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
         app.state.verifier = verifier_services_for(
             settings, trust=deployment_trust(settings, app.state.services.sessions)
         )
+        observe_verifier(app)
         try:
             yield
         finally:
@@ -66,6 +68,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
     install_error_handlers(app)
     app.add_middleware(WebSessionMiddleware)
     app.add_middleware(BodySizeLimitMiddleware)
+    install_observability(app, settings)
     app.add_middleware(RequestIdMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(health.router)

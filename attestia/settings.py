@@ -8,6 +8,7 @@ the production safety rules (:meth:`Settings.production_problems`).
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -96,6 +97,22 @@ class Settings(BaseSettings):
     oid4vci_batch_size: int = Field(default=10, ge=2, le=100)
     oid4vci_access_token_ttl: int = Field(default=300, ge=30, le=3600)
     oid4vci_offer_ttl: int = Field(default=600, ge=60, le=86400)
+    oid4vci_token_rate_per_second: float = Field(
+        default=10.0,
+        ge=0,
+        description="Token Endpoint requests per second and client address (0: no limit)",
+    )
+    oid4vci_token_burst: int = Field(
+        default=60, ge=1, description="Token Endpoint requests a client address may send at once"
+    )
+
+    metrics_token: SecretStr | None = Field(
+        default=None, description="bearer token for GET /metrics in production"
+    )
+    metrics_allowed_networks: list[str] = Field(
+        default_factory=list,
+        description="CIDRs that may read GET /metrics in production without the token",
+    )
 
     session_lifetime_seconds: int = Field(default=8 * 3600, ge=60)
     log_format: Literal["auto", "text", "json"] = "auto"
@@ -179,6 +196,16 @@ class Settings(BaseSettings):
                 f"{ENV_PREFIX}VERIFIER_TRUSTED_LIST_ANCHOR go together"
             )
         return self
+
+    @field_validator("metrics_allowed_networks")
+    @classmethod
+    def _check_networks(cls, value: list[str]) -> list[str]:
+        for network in value:
+            try:
+                ipaddress.ip_network(network)
+            except ValueError:
+                raise ValueError(f"{network!r} is not a CIDR network") from None
+        return value
 
     @field_validator("secret_key")
     @classmethod
