@@ -524,6 +524,8 @@ class LoadConfig:
     crash_at: float = 0.4
     restart_after: float = 1.0
     workdir: Path | None = None
+    #: When set, ``py-spy record`` samples every server during the run (collapsed stacks).
+    profile_dir: Path | None = None
 
     def __post_init__(self) -> None:
         if not 1 <= self.wallets <= MAX_WALLETS:
@@ -599,6 +601,24 @@ class LoadRun:
             await asyncio.sleep(0.5)
 
 
+def _start_profilers(cluster: Cluster, config: LoadConfig) -> list[subprocess.Popen[bytes]]:
+    if config.profile_dir is None:
+        return []
+    config.profile_dir.mkdir(parents=True, exist_ok=True)
+    spy = Path(sys.executable).with_name("py-spy")
+    started = []
+    for index, process in enumerate(cluster.processes):
+        assert process is not None
+        output = config.profile_dir / f"server-{index}.collapsed"
+        command = [str(spy), "record", "--pid", str(process.pid), "--format", "raw"]
+        command += ["--duration", str(max(1, int(config.duration) - 1)), "--rate", "200"]
+        command += ["--nonblocking", "--output", str(output)]
+        started.append(
+            subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        )
+    return started
+
+
 def _warm_up(cluster: Cluster) -> Any:
     """One transaction per server, in turn (the first writes the verifier's dev x509 chain,
     the others read it), then the holder that trusts that chain's root."""
@@ -645,9 +665,12 @@ async def _drive(config: LoadConfig, cluster: Cluster, holder: Any) -> LoadResul
         run.deadline = started + config.duration
         run.event(f"load starts: {config.wallets} wallets on {len(cluster.urls)} servers")
         crash = asyncio.create_task(run.crash()) if config.crash else None
+        profilers = _start_profilers(cluster, config)
         await asyncio.gather(*(w.loop(config.scenario) for w in wallets))
         elapsed = time.monotonic() - started
         run.event("load ends")
+        for profiler in profilers:
+            await asyncio.to_thread(profiler.wait, 60)
         if crash is not None:
             await crash
         done.set()

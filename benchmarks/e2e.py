@@ -1,0 +1,122 @@
+"""End-to-end figures from ``scripts/load.py`` runs: issuances and OpenID4VP round trips.
+
+- Issuance (issue #5): token + nonce + credential, for SD-JWT VC and ``ldp_vc``, on SQLite
+  (one process) and PostgreSQL (two processes), with 1 and 8 concurrent clients.
+- OpenID4VP (issue #7): transaction → request object → ``direct_post.jwt`` response →
+  result, SD-JWT VC + KB-JWT, on both databases, with 1 and 8 clients.
+
+Each run also gives the peak RSS of the server processes and the invariant check.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from scripts.load import LoadConfig, LoadResult, percentile, run_load, temporary_postgres_database
+
+ISSUANCE = "issuance (token+nonce+credential)"
+ROUND_TRIP = "verification (round trip)"
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    what: str
+    database: str
+    servers: int
+    clients: int
+    per_second: float
+    p50_ms: float
+    p95_ms: float
+    errors: int
+    peak_rss_mib: float
+    invariants_ok: bool
+
+
+@contextmanager
+def database(kind: str, postgres_admin_url: str | None, workdir: Path) -> Iterator[str]:
+    if kind == "SQLite":
+        yield f"sqlite:///{workdir / 'attestia.db'}"
+        return
+    assert postgres_admin_url is not None
+    url, drop = temporary_postgres_database(postgres_admin_url)
+    try:
+        yield url
+    finally:
+        drop()
+
+
+def _row(what: str, kind: str, result: LoadResult, step: str, completed: str) -> Row:
+    stats = result.stats
+    values = stats.latencies.get(step, [])
+    errors = sum(
+        n for counter in stats.statuses.values() for s, n in counter.items() if s[0] != "2"
+    ) + sum(stats.failures.values())
+    return Row(
+        what=what,
+        database=kind,
+        servers=result.config.servers,
+        clients=result.config.wallets,
+        per_second=stats.completed[completed] / result.elapsed,
+        p50_ms=1000 * percentile(values, 0.5),
+        p95_ms=1000 * percentile(values, 0.95),
+        errors=errors,
+        peak_rss_mib=max(result.peak_rss_kib or [0]) / 1024,
+        invariants_ok=result.report.ok,
+    )
+
+
+def run(
+    *,
+    postgres_admin_url: str | None,
+    seconds: float,
+    clients: tuple[int, ...] = (1, 8),
+    progress: Callable[[str], None] = print,
+    profile_dir: Path | None = None,
+) -> list[Row]:
+    kinds = ["SQLite"] + (["PostgreSQL"] if postgres_admin_url else [])
+    plans = [
+        ("SD-JWT VC issuance", "issue", "company_registration_sd_jwt"),
+        ("ldp_vc issuance (eddsa-rdfc-2022)", "issue", "company_registration_ldp_vc"),
+        ("OpenID4VP round trip (SD-JWT VC + KB-JWT)", "verify", "company_registration_sd_jwt"),
+    ]
+    rows = []
+    for kind in kinds:
+        for what, scenario, configuration in plans:
+            for count in clients:
+                progress(f"{what}, {kind}, {count} client(s)")
+                with (
+                    tempfile.TemporaryDirectory(prefix="attestia-bench-") as tmp,
+                    database(kind, postgres_admin_url, Path(tmp)) as url,
+                ):
+                    profiling = (
+                        profile_dir
+                        if profile_dir is not None
+                        and kind == "PostgreSQL"
+                        and scenario == "issue"
+                        and configuration.endswith("sd_jwt")
+                        and count == max(clients)
+                        else None
+                    )
+                    result = run_load(
+                        LoadConfig(
+                            database_url=url,
+                            servers=1 if kind == "SQLite" else 2,
+                            wallets=count,
+                            duration=seconds,
+                            scenario=scenario,  # type: ignore[arg-type]
+                            configurations=(configuration,),
+                            replay_every=0,
+                            workdir=Path(tmp),
+                            profile_dir=profiling,
+                        )
+                    )
+                if scenario == "issue":
+                    rows.append(_row(what, kind, result, ISSUANCE, f"issuance {configuration}"))
+                else:
+                    rows.append(_row(what, kind, result, ROUND_TRIP, "verification verified"))
+                progress(f"  -> {rows[-1].per_second:.1f}/s, invariants ok: {result.report.ok}")
+    return rows
