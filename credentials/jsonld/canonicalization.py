@@ -40,6 +40,7 @@ from credentials.jsonld.errors import (
     JsonLdError,
     UnsafeJsonLdError,
 )
+from credentials.jsonld.processor import RegistryProcessor
 from credentials.jsonld.registry import ContextRegistry
 from credentials.jsonld.safe_mode import SafeModeEvent, SafeModeProcessor
 
@@ -86,14 +87,14 @@ def check_input_bounds(
             raise InputTooLargeError(f"JSON nesting deeper than {max_depth}")
         if values > max_values:
             raise InputTooLargeError(f"JSON has more than {max_values} values")
-        if isinstance(value, Mapping):
+        if isinstance(value, str):
+            size += len(value) + 2
+        elif isinstance(value, dict | Mapping):
             for key, item in value.items():
                 size += len(key) + 4 if isinstance(key, str) else 8
                 stack.append((item, depth + 1))
         elif isinstance(value, list | tuple):
             stack.extend((item, depth + 1) for item in value)
-        elif isinstance(value, str):
-            size += len(value) + 2
         else:
             size += 8
         if size > max_bytes:
@@ -117,6 +118,11 @@ def _pyld_options(registry: ContextRegistry, safe: bool) -> dict[str, Any]:
     # safe mode keeps them relative (no base at all) so that they are found and refused.
     options["base"] = None if safe else ""
     return options
+
+
+def _processor(registry: ContextRegistry, safe: bool) -> RegistryProcessor:
+    cache = registry.processed_contexts
+    return SafeModeProcessor(cache) if safe else RegistryProcessor(cache)
 
 
 def _run_pyld(operation: Callable[[], Any]) -> Any:
@@ -153,7 +159,7 @@ def to_rdf(
     """
     source = _checked(document)
     options = _pyld_options(registry, safe)
-    processor = SafeModeProcessor() if safe else jsonld.JsonLdProcessor()
+    processor = _processor(registry, safe)
     dataset: RdfDataset = _run_pyld(lambda: processor.to_rdf(source, options))
     return dataset
 
@@ -164,7 +170,7 @@ def expand(
     """JSON-LD 1.1 API §5.1 expansion with ``registry``'s contexts, safe by default."""
     source = _checked(document)
     options = _pyld_options(registry, safe)
-    processor = SafeModeProcessor() if safe else jsonld.JsonLdProcessor()
+    processor = _processor(registry, safe)
     expanded: list[Any] = _run_pyld(lambda: processor.expand(source, options))
     return expanded
 

@@ -30,6 +30,7 @@ from credentials.jsonld.errors import (
     ContextIntegrityError,
     UnknownContextError,
 )
+from credentials.jsonld.processor import ProcessedContextCache
 
 #: Upper bound on one registered context document (the largest standard one is 10 KB).
 MAX_CONTEXT_BYTES: Final = 256 * 1024
@@ -118,12 +119,13 @@ class ContextRegistry:
     contexts. Each registry therefore owns its cache (see :meth:`pyld_options`).
     """
 
-    __slots__ = ("_cache", "_digests", "_documents")
+    __slots__ = ("_cache", "_digests", "_documents", "_processed")
 
     def __init__(self, documents: Mapping[str, Any], digests: Mapping[str, str]) -> None:
         self._documents: Mapping[str, Any] = MappingProxyType(dict(documents))
         self._digests: Mapping[str, str] = MappingProxyType(dict(digests))
         self._cache = _ResolvedContextCache(frozenset(self._documents))
+        self._processed = ProcessedContextCache()
 
     @classmethod
     def standard(cls) -> ContextRegistry:
@@ -212,6 +214,12 @@ class ContextRegistry:
             "document": self.load(url),
             "tag": "static",
         }
+
+    @property
+    def processed_contexts(self) -> ProcessedContextCache:
+        """This registry's memoised scoped-context processing (see
+        :mod:`credentials.jsonld.processor`)."""
+        return self._processed
 
     def pyld_options(self) -> dict[str, Any]:
         """Options for pyld calls: this loader and a context resolver over this cache."""

@@ -29,13 +29,11 @@ naming the event, the term or value, and its path in the document (compact keys)
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from pyld.jsonld import JsonLdProcessor
-
 from credentials.jsonld.errors import UnsafeJsonLdError
+from credentials.jsonld.processor import ProcessedContextCache, RegistryProcessor
 
 #: jsonld.js ``_isAbsoluteIri``: a scheme, a colon, no whitespace.
 _ABSOLUTE_IRI: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s]*")
@@ -72,7 +70,7 @@ def _is_node_reference(value: object) -> bool:
     return isinstance(value, str) and (value.startswith("_:") or is_absolute_iri(value))
 
 
-class SafeModeProcessor(JsonLdProcessor):  # type: ignore[misc]
+class SafeModeProcessor(RegistryProcessor):
     """A pyld processor that records every safe-mode event of one expansion.
 
     Single use: one instance per document. :meth:`expand` raises
@@ -80,8 +78,8 @@ class SafeModeProcessor(JsonLdProcessor):  # type: ignore[misc]
     ``to_rdf`` (which expands first) refuses the document before building any quad.
     """
 
-    def __init__(self) -> None:
-        super().__init__(on_property_dropped=self._property_dropped)
+    def __init__(self, processed: ProcessedContextCache) -> None:
+        super().__init__(processed, on_property_dropped=self._property_dropped)
         self.events: list[SafeModeEvent] = []
         self.event_count = 0
         self._path: list[str] = []
@@ -144,13 +142,35 @@ class SafeModeProcessor(JsonLdProcessor):  # type: ignore[misc]
         return expanded
 
 
-def _expanded_events(expanded: Any, path: str = "") -> Iterator[SafeModeEvent]:
+#: A path in the expanded document, built lazily: ``(parent, local name)`` or ``None``.
+_Path = tuple[Any, str] | None
+
+
+def _path_text(path: _Path) -> str:
+    names: list[str] = []
+    while path is not None:
+        path, iri = path
+        names.append(_short(iri))
+    return ".".join(reversed(names))
+
+
+def _short(iri: str) -> str:
+    """The local name of an expanded property, for readable paths."""
+    return re.split(r"[#/]", iri)[-1] or iri
+
+
+def _expanded_events(expanded: list[Any]) -> list[SafeModeEvent]:
     """Walk an expanded document for what §8.3 would skip or not sign."""
-    stack: list[tuple[Any, str]] = [(expanded, path)]
+    events: list[SafeModeEvent] = []
+
+    def found(code: str, value: object, path: _Path) -> None:
+        events.append(SafeModeEvent(code, str(value), _path_text(path)))
+
+    stack: list[tuple[Any, _Path]] = [(expanded, None)]
     while stack:
-        item, where = stack.pop()
-        if isinstance(item, list):
-            stack.extend((entry, where) for entry in item)
+        item, path = stack.pop()
+        if type(item) is list:
+            stack.extend((entry, path) for entry in item)
             continue
         if not isinstance(item, dict):
             continue
@@ -159,38 +179,29 @@ def _expanded_events(expanded: Any, path: str = "") -> Iterator[SafeModeEvent]:
             if language is not None and (
                 not isinstance(language, str) or _LANGUAGE_TAG.fullmatch(language) is None
             ):
-                yield SafeModeEvent("invalid @language value", str(language), where)
+                found("invalid @language value", language, path)
             if "@direction" in item:
-                yield SafeModeEvent("rdfDirection not set", str(item["@direction"]), where)
+                found("rdfDirection not set", item["@direction"], path)
             continue
         if "@id" in item and not _is_node_reference(item["@id"]):
-            yield SafeModeEvent("relative @id reference", str(item["@id"]), where)
+            found("relative @id reference", item["@id"], path)
         for type_ in item.get("@type", ()):
             if not _is_node_reference(type_):
-                yield SafeModeEvent("relative @type reference", str(type_), where)
+                found("relative @type reference", type_, path)
         for key, value in item.items():
-            if key in ("@list", "@set", "@graph", "@included"):
-                stack.append((value, where))
-            elif key == "@reverse" and isinstance(value, Mapping):
-                for reverse_key, reverse_value in value.items():
-                    yield from _predicate_events(reverse_key, where)
-                    stack.append((reverse_value, _join(where, f"@reverse.{_short(reverse_key)}")))
-            elif not key.startswith("@"):
-                yield from _predicate_events(key, where)
-                stack.append((value, _join(where, _short(key))))
-
-
-def _short(iri: str) -> str:
-    """The local name of an expanded property, for readable paths."""
-    return re.split(r"[#/]", iri)[-1] or iri
-
-
-def _join(where: str, key: str) -> str:
-    return f"{where}.{key}" if where else key
-
-
-def _predicate_events(key: str, where: str) -> Iterator[SafeModeEvent]:
-    if key.startswith("_:"):
-        yield SafeModeEvent("blank node predicate", key, where)
-    elif not is_absolute_iri(key):
-        yield SafeModeEvent("relative property reference", key, where)
+            if key[0] != "@":
+                properties: dict[str, Any] = {key: value}
+                child: _Path = path
+            elif key == "@reverse" and isinstance(value, dict):
+                properties, child = value, (path, "@reverse")
+            else:
+                if key in ("@list", "@set", "@graph", "@included"):
+                    stack.append((value, path))
+                continue
+            for predicate, objects in properties.items():
+                if predicate.startswith("_:"):
+                    found("blank node predicate", predicate, path)
+                elif not is_absolute_iri(predicate):
+                    found("relative property reference", predicate, path)
+                stack.append((objects, (child, predicate)))
+    return events
