@@ -100,3 +100,31 @@ def test_same_rdf_as_plain_pyld(iris: list[str], inline: bool) -> None:
     for iri in iris:
         document = _credential(_scoped(iri)["@context"] if inline else CUSTOM)
         assert _ours(document, registry) == _plain_pyld(document, registry)
+
+
+def test_the_pyld_internals_we_extend_keep_their_signatures() -> None:
+    """Safe mode and memoisation override pyld 3.3 internals; an upgrade that changes
+    them must fail here, not silently weaken safe mode."""
+    import inspect
+
+    assert list(inspect.signature(jsonld.JsonLdProcessor._expand).parameters) == [
+        "self",
+        "active_ctx",
+        "active_property",
+        "element",
+        "options",
+        "inside_list",
+        "inside_index",
+        "type_scoped_ctx",
+    ]
+    assert list(inspect.signature(jsonld.JsonLdProcessor._process_context).parameters) == [
+        "self",
+        "active_ctx",
+        "local_ctx",
+        "options",
+        "override_protected",
+        "propagate",
+        "validate_scoped",
+        "cycles",
+    ]
+    assert "on_property_dropped" in inspect.signature(jsonld.JsonLdProcessor).parameters
