@@ -13,11 +13,13 @@ serialised to canonical JSON to find its cache key.
 immutable (frozen) active context and a scoped context object that lives in a term
 definition — keyed by their identities, so a credential's scoped contexts are processed
 once per registry. The cache holds the objects it is keyed by (their identities cannot be
-reused while cached) and is emptied when it reaches :data:`PROCESSED_CONTEXT_CACHE_SIZE`.
+reused while cached) and is emptied when it reaches :data:`PROCESSED_CONTEXT_CACHE_SIZE`
+entries or :data:`PROCESSED_CONTEXT_CACHE_TERMS` term definitions.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Final
 
 from frozendict import frozendict
@@ -25,6 +27,9 @@ from pyld.jsonld import JsonLdProcessor
 
 #: Memoised context-processing results kept per registry before the cache is emptied.
 PROCESSED_CONTEXT_CACHE_SIZE: Final = 256
+#: …and the total term definitions they may hold (each result owns its ``mappings`` dict),
+#: so that documents with huge inline contexts cannot make the cache large.
+PROCESSED_CONTEXT_CACHE_TERMS: Final = 50_000
 
 _Key = tuple[int, int, bool, bool, bool, object, object]
 _Entry = tuple[object, object, Any]
@@ -33,10 +38,11 @@ _Entry = tuple[object, object, Any]
 class ProcessedContextCache:
     """Memoised §4.1 results for one registry; plain ``dict`` operations, thread-safe."""
 
-    __slots__ = ("_entries",)
+    __slots__ = ("_entries", "_terms")
 
     def __init__(self) -> None:
         self._entries: dict[_Key, _Entry] = {}
+        self._terms = 0
 
     def get(self, key: _Key, active_ctx: object, local_ctx: object) -> Any | None:
         entry = self._entries.get(key)
@@ -45,9 +51,17 @@ class ProcessedContextCache:
         return entry[2]
 
     def put(self, key: _Key, active_ctx: object, local_ctx: object, result: Any) -> None:
-        if len(self._entries) >= PROCESSED_CONTEXT_CACHE_SIZE:
+        mappings = result.get("mappings") if isinstance(result, Mapping) else None
+        terms = len(mappings) + 1 if isinstance(mappings, Mapping) else 1
+        if (
+            len(self._entries) >= PROCESSED_CONTEXT_CACHE_SIZE
+            or self._terms + terms > PROCESSED_CONTEXT_CACHE_TERMS
+        ):
             self._entries.clear()
-        self._entries[key] = (active_ctx, local_ctx, result)
+            self._terms = 0
+        if terms <= PROCESSED_CONTEXT_CACHE_TERMS:
+            self._entries[key] = (active_ctx, local_ctx, result)
+            self._terms += terms
 
     def __len__(self) -> int:
         return len(self._entries)

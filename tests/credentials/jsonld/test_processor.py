@@ -17,7 +17,11 @@ from pyld import jsonld
 from pyld.nquads import serialize_nquads
 
 from credentials.jsonld import ContextRegistry, canonicalize, to_rdf
-from credentials.jsonld.processor import PROCESSED_CONTEXT_CACHE_SIZE
+from credentials.jsonld.processor import (
+    PROCESSED_CONTEXT_CACHE_SIZE,
+    PROCESSED_CONTEXT_CACHE_TERMS,
+    ProcessedContextCache,
+)
 
 V2 = "https://www.w3.org/ns/credentials/v2"
 CUSTOM = "https://contexts.example/company/v1"
@@ -87,6 +91,23 @@ def test_the_cache_is_bounded() -> None:
     for index in range(PROCESSED_CONTEXT_CACHE_SIZE + 50):
         canonicalize(_credential(_scoped(f"https://x.example/{index}")["@context"]), registry)
         assert len(registry.processed_contexts) <= PROCESSED_CONTEXT_CACHE_SIZE
+
+
+def test_the_cache_is_bounded_by_term_definitions() -> None:
+    cache = ProcessedContextCache()
+    big: dict[str, Any] = {
+        "mappings": {f"t{i}": {} for i in range(PROCESSED_CONTEXT_CACHE_TERMS // 2)}
+    }
+    keys = [(i, i, False, True, True, None, None) for i in range(4)]
+    for key in keys:
+        cache.put(key, key, key, big)
+    assert len(cache) == 1
+    assert cache.get(keys[3], keys[3], keys[3]) is big
+    huge: dict[str, Any] = {
+        "mappings": {f"t{i}": {} for i in range(PROCESSED_CONTEXT_CACHE_TERMS + 1)}
+    }
+    cache.put(keys[0], keys[0], keys[0], huge)
+    assert len(cache) == 0
 
 
 _IRIS = st.sampled_from(["https://a.example/siren", "https://b.example/siren", "urn:example:siren"])
