@@ -287,6 +287,12 @@ def main() -> int:
         seconds=args.seconds,
         took=time.monotonic() - started,
     )
+    load = " / ".join(f"{v:.2f}" for v in os.getloadavg())
+    document = document.replace(
+        "\n## Raw signature",
+        f"| load average at end (1/5/15 min) | {load} |\n\n## Raw signature",
+        1,
+    )
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(document, encoding="utf-8")
     print(f"wrote {args.output}")

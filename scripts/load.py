@@ -54,6 +54,8 @@ PERSONA = "presidente-sas"
 Scenario = Literal["mixed", "issue", "verify"]
 MAX_WALLETS = 256
 MAX_DURATION = 3600.0
+#: Seconds of load after a crashed server is back, however long its restart took.
+AFTER_RESTART = 4.0
 
 
 def _sha256(value: str) -> str:
@@ -474,7 +476,7 @@ class LoadWallet:
 
     async def loop(self, scenario: Scenario) -> None:
         iteration = 0
-        while time.monotonic() < self.run.deadline:
+        while time.monotonic() < self.run.deadline or self.run.restarting:
             iteration += 1
             replay = self.run.replay_every > 0 and iteration % self.run.replay_every == 0
             try:
@@ -563,6 +565,7 @@ class LoadRun:
         self.deadline = 0.0
         self.events: list[str] = []
         self.completed_at_restart: int | None = None
+        self.restarting = False
         self.offers: asyncio.Queue[PooledOffer] = asyncio.Queue()
         self.http = httpx.AsyncClient(
             timeout=60, limits=httpx.Limits(max_connections=config.wallets * 2 + 4)
@@ -588,12 +591,16 @@ class LoadRun:
         """SIGKILL a server at ``crash_at`` of the run, restart it ``restart_after`` later."""
         await asyncio.sleep(self.config.duration * self.config.crash_at)
         victim = 1 if len(self.cluster.urls) > 1 else 0
+        self.restarting = True
         self.cluster.kill(victim)
         self.event(f"SIGKILL server {victim} ({self.cluster.urls[victim]})")
         await asyncio.sleep(self.config.restart_after)
         await asyncio.to_thread(self.cluster.restart, victim)
         self.completed_at_restart = sum(self.stats.completed.values())
         self.event(f"server {victim} restarted and ready")
+        # The load goes on past the restart whatever the restart took.
+        self.deadline = max(self.deadline, time.monotonic() + AFTER_RESTART)
+        self.restarting = False
 
     async def sample_memory(self, done: asyncio.Event) -> None:
         while not done.is_set():
