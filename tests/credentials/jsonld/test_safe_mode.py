@@ -253,8 +253,16 @@ def test_safe_mode_does_not_change_a_safe_document_s_canonical_form() -> None:
     )
 
 
-_KEYS = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=3, max_size=10).filter(
-    lambda key: key not in {"id", "type", "name", "description"}
+def _terms_of(value: object) -> set[str]:
+    if isinstance(value, dict):
+        return set(value).union(*(_terms_of(item) for item in value.values()))
+    return set()
+
+
+#: Every term the v2 context defines, at any scope (``exp``, ``nbf``… are defined).
+_V2_TERMS = _terms_of(REGISTRY.load(V2))
+_KEYS = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=2, max_size=10).filter(
+    lambda key: key not in _V2_TERMS
 )
 
 
