@@ -52,15 +52,24 @@ class RequestIdMiddleware:
 
         try:
             await self.app(scope, receive, send_with_id)
-        finally:
-            access_logger.info(
-                "%s %s %s %.1fms",
-                scope.get("method", "-"),
-                scope.get("path", "-"),
-                status,
-                (time.perf_counter() - started) * 1000,
-            )
-            request_id_var.reset(token)
+        except BaseException:
+            # Keep the id set: the unhandled-error handler runs outside this middleware
+            # (Starlette's ServerErrorMiddleware) and its log line must carry it. Each
+            # request runs in its own task, so the value does not reach another request.
+            self._log(scope, status, started)
+            raise
+        self._log(scope, status, started)
+        request_id_var.reset(token)
+
+    @staticmethod
+    def _log(scope: Scope, status: int, started: float) -> None:
+        access_logger.info(
+            "%s %s %s %.1fms",
+            scope.get("method", "-"),
+            scope.get("path", "-"),
+            status,
+            (time.perf_counter() - started) * 1000,
+        )
 
 
 class BodySizeLimitMiddleware:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -57,7 +58,9 @@ class Deployment:
         return cast(httpx.Client, self.client)
 
 
+@contextmanager
 def deployment(tmp_path: Path, **overrides: Any) -> Iterator[Deployment]:
+    """The app for ``load_settings(**overrides)``, started; stopped on exit."""
     settings = load_settings(data_dir=tmp_path / "var", base_url=BASE_URL, **overrides)
     app = create_app(settings)
     with TestClient(app, base_url=BASE_URL, follow_redirects=False) as client:
@@ -73,7 +76,8 @@ def deployment(tmp_path: Path, **overrides: Any) -> Iterator[Deployment]:
 @pytest.fixture
 def deployed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Deployment]:
     monkeypatch.chdir(tmp_path)
-    yield from deployment(tmp_path)
+    with deployment(tmp_path) as started:
+        yield started
 
 
 @pytest.fixture
