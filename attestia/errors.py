@@ -4,18 +4,24 @@ Protocol errors (:class:`credentials.oauth_errors.ProtocolError` subclasses) kee
 spec code and status; framework errors map to ``invalid_request`` / ``not_found`` /
 ``method_not_allowed``; anything unexpected becomes a 500 ``server_error`` whose details go
 to the log (with the request id), never to the client.
+
+The OpenAPI document says so too: FastAPI's generated ``422`` (which this handler never
+sends) becomes a ``400`` error object, and every operation that takes a body declares the
+``413`` of :class:`attestia.middleware.BodySizeLimitMiddleware`.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from credentials.oauth_errors import ProtocolError
+from credentials.oauth_errors import ProtocolError, error_responses
 
 logger = logging.getLogger("attestia.errors")
 
@@ -49,7 +55,37 @@ def _validation_message(exc: RequestValidationError) -> str:
     return "; ".join(parts) or "malformed request"
 
 
+_BODY_METHODS = frozenset({"post", "put", "patch"})
+_VALIDATION = error_responses({400: "a parameter or the body does not match this schema"})
+_TOO_LARGE = error_responses({413: "the request body exceeds the size limit"})
+
+
+def document_error_responses(schema: dict[str, Any]) -> dict[str, Any]:
+    """Rewrite an OpenAPI document's responses to what the handlers here really send."""
+    for operations in schema.get("paths", {}).values():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            if responses.pop("422", None) is not None:
+                responses.setdefault("400", _VALIDATION[400])
+            if method in _BODY_METHODS:
+                responses.setdefault("413", _TOO_LARGE[413])
+    return schema
+
+
+def _openapi_with_error_responses(app: FastAPI) -> Callable[[], dict[str, Any]]:
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = document_error_responses(generate())
+        return app.openapi_schema
+
+    return openapi
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    app.openapi = _openapi_with_error_responses(app)  # type: ignore[method-assign]
+
     @app.exception_handler(ProtocolError)
     async def _protocol(_request: Request, exc: ProtocolError) -> JSONResponse:
         return error_response(exc.status_code, exc.error, exc.description, exc.headers)

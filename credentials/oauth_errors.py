@@ -8,7 +8,8 @@ single exception handler that renders any :class:`ProtocolError`.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 
 class ProtocolError(Exception):
@@ -53,3 +54,31 @@ class Forbidden(ProtocolError):
 
     error = "forbidden"
     status_code = 403
+
+
+#: JSON Schema of the RFC 6749 §5.2 error object, for OpenAPI ``responses`` declarations.
+#: Extra members (e.g. a connector API's ``problems`` list) are allowed.
+ERROR_SCHEMA: dict[str, Any] = {
+    "title": "Error",
+    "type": "object",
+    "required": ["error", "error_description"],
+    "properties": {
+        "error": {"type": "string", "description": "the spec's short error code"},
+        "error_description": {"type": "string"},
+    },
+}
+
+
+def error_responses(descriptions: Mapping[int, str]) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` entries for the error statuses a route can answer.
+
+    ``descriptions`` maps each status to when it happens; every entry carries
+    :data:`ERROR_SCHEMA` as its ``application/json`` body.
+    """
+    return {
+        status: {
+            "description": description,
+            "content": {"application/json": {"schema": dict(ERROR_SCHEMA)}},
+        }
+        for status, description in descriptions.items()
+    }

@@ -30,6 +30,7 @@ from starlette.concurrency import run_in_threadpool
 
 from attestia import sessions
 from attestia.settings import Settings
+from credentials.oauth_errors import ERROR_SCHEMA, error_responses
 from issuer.proconnect import (
     CallbackParams,
     OIDCError,
@@ -45,6 +46,29 @@ router = APIRouter(prefix="/auth", tags=["login"])
 logger = logging.getLogger("attestia.auth")
 
 ID_TOKEN_KEY = "proconnect_id_token"  # noqa: S105  (a session field name)
+
+_HTML: dict[str, Any] = {"text/html": {"schema": {"type": "string"}}}
+
+
+def _pages(descriptions: dict[int, str]) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI entries for statuses answered with an HTML page (or the error object when
+    the client accepts only JSON)."""
+    return {
+        status: {
+            "description": description,
+            "content": {**_HTML, "application/json": {"schema": dict(ERROR_SCHEMA)}},
+        }
+        for status, description in descriptions.items()
+    }
+
+
+_LOGIN_ERRORS = _pages(
+    {
+        400: "the login or its callback is invalid (state, code, error from ProConnect)",
+        403: "ProConnect refused the login or the assurance level is too low",
+        502: "ProConnect answered with an error or could not be reached",
+    }
+)
 CLIENT_KEY_PURPOSE = "proconnect"
 _NEXT = re.compile(r"^/(?![/\\])[A-Za-z0-9\-._~!$&'()*+,;=:@/%?]*$")
 _TRUE = frozenset({"1", "true", "yes", "on"})
@@ -147,7 +171,14 @@ def error_response(request: Request, exc: OIDCError) -> Response:
     )
 
 
-@router.get("/login", summary="Start a ProConnect login", response_model=None)
+@router.get(
+    "/login",
+    summary="Start a ProConnect login",
+    response_model=None,
+    response_class=RedirectResponse,
+    status_code=302,
+    responses=_LOGIN_ERRORS,
+)
 async def login(request: Request, next: str | None = None, certification: str = "") -> Response:
     """302 to ProConnect; ``certification=1`` requires certification dirigeant."""
     try:
@@ -165,7 +196,14 @@ async def login(request: Request, next: str | None = None, certification: str = 
     return RedirectResponse(auth.url, status_code=302, headers={"Cache-Control": "no-store"})
 
 
-@router.get("/callback", summary="ProConnect redirects back here", response_model=None)
+@router.get(
+    "/callback",
+    summary="ProConnect redirects back here",
+    response_model=None,
+    response_class=RedirectResponse,
+    status_code=302,
+    responses=_LOGIN_ERRORS,
+)
 async def callback(
     request: Request,
     state: str | None = None,
@@ -200,7 +238,12 @@ async def callback(
     return RedirectResponse(pending.next_path, status_code=302)
 
 
-@router.get("/logout", response_class=HTMLResponse, summary="Logout confirmation page")
+@router.get(
+    "/logout",
+    response_class=HTMLResponse,
+    summary="Logout confirmation page",
+    responses={303: {"description": "not logged in: back to the home page"}},
+)
 def logout_page(request: Request) -> Response:
     if sessions.current_identity(request) is None:
         return RedirectResponse("/", status_code=303)
@@ -216,7 +259,14 @@ def logout_page(request: Request) -> Response:
     )
 
 
-@router.post("/logout", summary="End the session here and at ProConnect", response_model=None)
+@router.post(
+    "/logout",
+    summary="End the session here and at ProConnect",
+    response_model=None,
+    response_class=RedirectResponse,
+    status_code=303,
+    responses=_pages({403: "the CSRF token is missing or wrong"}),
+)
 async def logout(request: Request) -> Response:
     form = await request.form()
     token = form.get("csrf_token")
@@ -254,7 +304,11 @@ def logged_out(request: Request) -> HTMLResponse:
     )
 
 
-@router.get("/me", summary="The current ProConnect identity (no tokens)")
+@router.get(
+    "/me",
+    summary="The current ProConnect identity (no tokens)",
+    responses=error_responses({401: "not logged in"}),
+)
 def me(identity: sessions.CurrentIdentityDep) -> JSONResponse:
     if identity is None:
         return JSONResponse(
@@ -265,7 +319,11 @@ def me(identity: sessions.CurrentIdentityDep) -> JSONResponse:
     return JSONResponse({"identity": identity}, headers={"Cache-Control": "no-store"})
 
 
-@router.get("/jwks.json", summary="Public key of private_key_jwt client authentication")
+@router.get(
+    "/jwks.json",
+    summary="Public key of private_key_jwt client authentication",
+    responses={200: {"content": {"application/jwk-set+json": {"schema": {"type": "object"}}}}},
+)
 def client_jwks(request: Request) -> JSONResponse:
     """The key to register at ProConnect when ``ATTESTIA_PROCONNECT_AUTH_METHOD`` is
     ``private_key_jwt`` (an empty set otherwise)."""

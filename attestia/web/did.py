@@ -22,7 +22,12 @@ def deployment_did_document(services: ServicesDep) -> dict[str, Any]:
     return build_did_document(services.did, services.keys.published_keys())
 
 
-@router.get("/.well-known/did.json", summary="The deployment's DID document")
+@router.get(
+    "/.well-known/did.json",
+    summary="The deployment's DID document",
+    response_class=JSONResponse,
+    responses={200: {"content": {"application/did+json": {"schema": {"type": "object"}}}}},
+)
 @router.get("/did.json", include_in_schema=False)
 def did_document(services: ServicesDep) -> JSONResponse:
     return JSONResponse(

@@ -21,6 +21,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from credentials.oauth_errors import error_responses
 from issuer.gaia_x.compliance import MEDIA_TYPE_VP_JWT
 from issuer.gaia_x.errors import GaiaXError
 from issuer.gaia_x.x509_chain import CHAIN_PATH
@@ -50,7 +51,12 @@ def build_router(portal: GaiaXPortal) -> APIRouter:
     """The Gaia-X routes over ``portal``."""
     router = APIRouter(tags=["gaia-x"])
 
-    @router.get(CHAIN_PATH, summary="X.509 chain of the Gaia-X signing key (x5u)")
+    @router.get(
+        CHAIN_PATH,
+        summary="X.509 chain of the Gaia-X signing key (x5u)",
+        response_class=Response,
+        responses={200: {"content": {"application/x-pem-file": {"schema": {"type": "string"}}}}},
+    )
     def certificate_chain() -> Response:
         return Response(
             portal.chain_pem(),
@@ -61,6 +67,17 @@ def build_router(portal: GaiaXPortal) -> APIRouter:
     @router.get(
         "/issuer/gaia-x/participant.vp.jwt",
         summary="Gaia-X participant presentation (Loire VP-JWT) of the logged-in company",
+        response_class=Response,
+        responses={
+            200: {"content": {MEDIA_TYPE_VP_JWT: {"schema": {"type": "string"}}}},
+            **error_responses(
+                {
+                    401: "login_required: nobody is logged in",
+                    403: "not_eligible: the company may not have a participant credential",
+                    422: "the participant credential could not be built",
+                }
+            ),
+        },
     )
     async def participant_presentation(request: Request) -> Response:
         try:

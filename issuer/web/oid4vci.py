@@ -24,6 +24,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
 from credentials.jsonld import ContextRegistry
+from credentials.oauth_errors import error_responses
 from issuer.minting.services import IssuerServices, build_issuer_services
 from issuer.observability import SILENT
 from issuer.oid4vci import authorization, token
@@ -57,6 +58,55 @@ FORM: Final = "application/x-www-form-urlencoded"
 LOGIN_PATH: Final = "/auth/login"
 RESUME_PATH: Final = "/issuer/authorize/resume"
 _lock = threading.Lock()
+
+_FORM_FIELDS = (
+    "grant_type",
+    "pre-authorized_code",
+    "tx_code",
+    "code",
+    "code_verifier",
+    "redirect_uri",
+    "client_id",
+    "response_type",
+    "scope",
+    "state",
+    "code_challenge",
+    "code_challenge_method",
+    "authorization_details",
+    "issuer_state",
+)
+
+
+def _form_schema(*required: str) -> dict[str, Any]:
+    properties = {name: {"type": "string"} for name in _FORM_FIELDS}
+    return {"type": "object", "properties": properties, "required": list(required)}
+
+
+def _body(media_type: str, schema: dict[str, Any]) -> dict[str, Any]:
+    """``openapi_extra`` for routes that parse their own body (forms, JSON with DPoP)."""
+    headers = [
+        {"name": name, "in": "header", "required": False, "schema": {"type": "string"}}
+        for name in ("Authorization", "DPoP")
+    ]
+    return {
+        "parameters": headers,
+        "requestBody": {"required": True, "content": {media_type: {"schema": schema}}},
+    }
+
+
+_TOKEN_BODY: Final = _body(FORM, _form_schema("grant_type"))
+_PAR_BODY: Final = _body(FORM, _form_schema("response_type", "client_id"))
+_JSON_BODY: Final = _body("application/json", {"type": "object"})
+_PROTECTED: Final = error_responses(
+    {
+        400: "malformed request, or a spec error code of the endpoint",
+        401: "missing, invalid or expired access token (invalid_token, invalid_dpop_proof)",
+        403: "the access token does not cover this request",
+    }
+)
+_ISSUED: Final[dict[int | str, dict[str, Any]]] = {
+    202: {"description": "deferred: a transaction_id to poll the Deferred Credential Endpoint"}
+}
 
 
 def _issuer_services(app: Any) -> IssuerServices:
@@ -156,12 +206,22 @@ def authorization_server_well_known(request: Request) -> JSONResponse:
 # Offers, PAR, authorization ---------------------------------------------------------
 
 
-@router.get("/issuer/offers/{offer_id}", summary="A Credential Offer by reference (§4.1.3)")
+@router.get(
+    "/issuer/offers/{offer_id}",
+    summary="A Credential Offer by reference (§4.1.3)",
+    responses=error_responses({404: "unknown, expired or already used offer"}),
+)
 def credential_offer(request: Request, offer_id: str) -> JSONResponse:
     return _json(offer_document(oid4vci_context(request), offer_id))
 
 
-@router.post("/issuer/par", summary="Pushed Authorization Request (RFC 9126)")
+@router.post(
+    "/issuer/par",
+    summary="Pushed Authorization Request (RFC 9126)",
+    status_code=201,
+    openapi_extra=_PAR_BODY,
+    responses=error_responses({400: "invalid pushed authorization request"}),
+)
 async def pushed_authorization_request(request: Request) -> JSONResponse:
     ctx = oid4vci_context(request)
     params = await _form(request)
@@ -196,7 +256,16 @@ async def _finish(request: Request, ctx: Oid4vciContext, pending_id: str) -> Res
     return RedirectResponse(location, status_code=303, headers=NO_STORE)
 
 
-@router.get("/issuer/authorize", summary="Authorization Endpoint (§5)", response_model=None)
+@router.get(
+    "/issuer/authorize",
+    summary="Authorization Endpoint (§5)",
+    response_model=None,
+    response_class=RedirectResponse,
+    status_code=303,
+    responses=error_responses(
+        {400: "invalid authorization request (no redirect possible)", 403: "access_denied"}
+    ),
+)
 async def authorize(request: Request) -> Response:
     ctx = oid4vci_context(request)
     params = parse_qs(request.url.query, keep_blank_values=True)
@@ -207,7 +276,16 @@ async def authorize(request: Request) -> Response:
     return await _finish(request, ctx, pending_id)
 
 
-@router.get(RESUME_PATH, summary="Back from the ProConnect login", response_model=None)
+@router.get(
+    RESUME_PATH,
+    summary="Back from the ProConnect login",
+    response_model=None,
+    response_class=RedirectResponse,
+    status_code=303,
+    responses=error_responses(
+        {400: "unknown or expired pending authorization", 403: "access_denied"}
+    ),
+)
 async def authorize_resume(request: Request, pending: str) -> Response:
     return await _finish(request, oid4vci_context(request), pending)
 
@@ -215,7 +293,18 @@ async def authorize_resume(request: Request, pending: str) -> Response:
 # Token and nonce --------------------------------------------------------------------
 
 
-@router.post("/issuer/token", summary="Token Endpoint (§6)")
+@router.post(
+    "/issuer/token",
+    summary="Token Endpoint (§6)",
+    openapi_extra=_TOKEN_BODY,
+    responses=error_responses(
+        {
+            400: "RFC 6749 §5.2 error (invalid_grant, invalid_request, …)",
+            401: "invalid_client",
+            429: "too many token requests or tx_code attempts from this client",
+        }
+    ),
+)
 async def token_endpoint(request: Request) -> JSONResponse:
     ctx = oid4vci_context(request)
     params = await _form(request)
@@ -251,7 +340,12 @@ def _credential_response(result: CredentialResponse) -> JSONResponse:
     return _json(result.body, status=result.status)
 
 
-@router.post("/issuer/credential", summary="Credential Endpoint (§8)")
+@router.post(
+    "/issuer/credential",
+    summary="Credential Endpoint (§8)",
+    openapi_extra=_JSON_BODY,
+    responses={**_ISSUED, **_PROTECTED},
+)
 async def credential_endpoint(request: Request) -> JSONResponse:
     ctx = oid4vci_context(request)
     grant = await _grant(request, ctx, "credential")
@@ -259,7 +353,12 @@ async def credential_endpoint(request: Request) -> JSONResponse:
     return _credential_response(await run_in_threadpool(request_credentials, ctx, grant, body))
 
 
-@router.post("/issuer/deferred_credential", summary="Deferred Credential Endpoint (§9)")
+@router.post(
+    "/issuer/deferred_credential",
+    summary="Deferred Credential Endpoint (§9)",
+    openapi_extra=_JSON_BODY,
+    responses={**_ISSUED, **_PROTECTED},
+)
 async def deferred_credential_endpoint(request: Request) -> JSONResponse:
     ctx = oid4vci_context(request)
     grant = await _grant(request, ctx, "deferred_credential")
@@ -267,7 +366,13 @@ async def deferred_credential_endpoint(request: Request) -> JSONResponse:
     return _credential_response(await run_in_threadpool(request_deferred, ctx, grant, body))
 
 
-@router.post("/issuer/notification", summary="Notification Endpoint (§11)", status_code=204)
+@router.post(
+    "/issuer/notification",
+    summary="Notification Endpoint (§11)",
+    status_code=204,
+    openapi_extra=_JSON_BODY,
+    responses=_PROTECTED,
+)
 async def notification_endpoint(request: Request) -> Response:
     ctx = oid4vci_context(request)
     grant = await _grant(request, ctx, "notification")

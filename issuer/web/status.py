@@ -25,7 +25,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from credentials.oauth_errors import NotFound, Unauthorized
+from credentials.oauth_errors import NotFound, Unauthorized, error_responses
 from issuer.catalogue.errors import UnknownConfigurationError
 from issuer.catalogue.vocabulary import MEDIA_TYPE as JSONLD_MEDIA_TYPE
 from issuer.catalogue.vocabulary import context_bytes
@@ -34,6 +34,13 @@ from issuer.status.publication import BitstringPurpose, PublishedList
 from issuer.status.revocation import Action, Actor
 
 router = APIRouter(tags=["issuer status"])
+
+_JWT = {"schema": {"type": "string"}}
+_LIST_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/statuslist+jwt": _JWT, "application/vc+jwt": _JWT}},
+    304: {"description": "unchanged since the ETag given in If-None-Match"},
+    **error_responses({404: "no such status list"}),
+}
 
 #: ``app.state.issuer_admin_check(request)`` → the administrator's identifier, or None.
 AdminCheck = Callable[[Request], str | None]
@@ -82,7 +89,12 @@ def _serve(request: Request, published: PublishedList) -> Response:
     return Response(published.body, media_type=published.media_type, headers=headers)
 
 
-@router.get("/issuer/status/{list_id}", summary="Token Status List (statuslist+jwt)")
+@router.get(
+    "/issuer/status/{list_id}",
+    summary="Token Status List (statuslist+jwt)",
+    response_class=Response,
+    responses=_LIST_RESPONSES,
+)
 def token_status_list(request: Request, list_id: str, services: IssuerServicesDep) -> Response:
     with services.sessions() as session:
         published = services.publisher.publish(session, list_id)
@@ -90,7 +102,10 @@ def token_status_list(request: Request, list_id: str, services: IssuerServicesDe
 
 
 @router.get(
-    "/issuer/status/{list_id}/{purpose}", summary="Bitstring Status List credential (vc+jwt)"
+    "/issuer/status/{list_id}/{purpose}",
+    summary="Bitstring Status List credential (vc+jwt)",
+    response_class=Response,
+    responses=_LIST_RESPONSES,
 )
 def bitstring_status_list(
     request: Request, list_id: str, purpose: str, services: IssuerServicesDep
@@ -103,7 +118,11 @@ def bitstring_status_list(
     return _serve(request, published)
 
 
-@router.get("/issuer/vct/{kind}", summary="SD-JWT VC Type Metadata")
+@router.get(
+    "/issuer/vct/{kind}",
+    summary="SD-JWT VC Type Metadata",
+    responses=error_responses({404: "no such credential type"}),
+)
 def vct_type_metadata(kind: str, services: IssuerServicesDep) -> JSONResponse:
     try:
         document = services.catalogue.type_metadata(kind)
@@ -112,7 +131,12 @@ def vct_type_metadata(kind: str, services: IssuerServicesDep) -> JSONResponse:
     return JSONResponse(document, headers={"Cache-Control": "public, max-age=3600"})
 
 
-@router.get("/issuer/contexts/attestia-v1.jsonld", summary="The attestia v1 JSON-LD context")
+@router.get(
+    "/issuer/contexts/attestia-v1.jsonld",
+    summary="The attestia v1 JSON-LD context",
+    response_class=Response,
+    responses={200: {"content": {JSONLD_MEDIA_TYPE: {"schema": {"type": "object"}}}}},
+)
 def vocabulary_context() -> Response:
     return Response(
         context_bytes(),
@@ -167,6 +191,14 @@ def _route(action: Literal["revoke", "suspend", "reinstate"]) -> None:
         endpoint,
         methods=["POST"],
         summary=f"{action.capitalize()} an issued credential (administrator)",
+        responses=error_responses(
+            {
+                401: "administrator authentication is required",
+                403: "this administrator may not change this credential",
+                404: "no such credential",
+                409: "the credential's status does not allow this change",
+            }
+        ),
     )
 
 

@@ -22,6 +22,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
+from credentials.oauth_errors import error_responses
 from trust_registry import query, registry
 from trust_registry.admins import list_administrators
 from trust_registry.audit import export_jsonl, list_entries, verify_chain
@@ -30,7 +31,19 @@ from trust_registry.timestamps import parse_time
 from trust_registry.tokens import MAX_LIFETIME, create_token, list_tokens, revoke_token
 from trust_registry.web.deps import ApiAuditor, ApiReader, ApiSessionAdmin, ApiWriter, DbDep, NowDep
 
-router = APIRouter(prefix="/registry/admin/api", tags=["trust registry admin"])
+router = APIRouter(
+    prefix="/registry/admin/api",
+    tags=["trust registry admin"],
+    responses=error_responses(
+        {
+            400: "invalid_request",
+            401: "invalid_token: no or unknown API token or administrator session",
+            403: "insufficient_scope or forbidden (CSRF, role)",
+            404: "not_found",
+            409: "conflict, invalid_transition or entity_cancelled",
+        }
+    ),
+)
 NO_STORE: Final = {"Cache-Control": "no-store"}
 
 Kind = Literal["vct", "vc_type", "gaiax_type"]

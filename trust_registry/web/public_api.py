@@ -24,7 +24,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from credentials.oauth_errors import ProtocolError
+from credentials.oauth_errors import ProtocolError, error_responses
 from trust_registry import query
 from trust_registry.errors import InvalidEntryError, NotFoundError, RegistryError
 from trust_registry.timestamps import parse_time
@@ -55,7 +55,19 @@ def rate_limited(request: Request) -> None:
         )
 
 
-router = APIRouter(prefix=PREFIX, tags=["trust registry"], dependencies=[Depends(rate_limited)])
+router = APIRouter(
+    prefix=PREFIX,
+    tags=["trust registry"],
+    dependencies=[Depends(rate_limited)],
+    responses=error_responses({429: "too many requests from this client; see Retry-After"}),
+)
+_UNCHANGED: dict[int | str, dict[str, Any]] = {
+    304: {"description": "unchanged since the ETag given in If-None-Match"}
+}
+_ISSUER = {
+    **_UNCHANGED,
+    **error_responses({400: "malformed parameter", 404: "no such issuer (at that time)"}),
+}
 
 
 def issuer_path(did: str) -> str:
@@ -120,7 +132,14 @@ def _problem(exc: RegistryError) -> JSONResponse:
     )
 
 
-@router.post("/authorization", summary="TRQP authorization query", response_model=None)
+@router.post(
+    "/authorization",
+    summary="TRQP authorization query",
+    response_model=None,
+    responses=error_responses(
+        {400: "malformed query", 404: "the authority is not this registry, or unknown entity"}
+    ),
+)
 def authorization(
     body: AuthorizationQuery, request: Request, session: DbDep, moment: NowDep
 ) -> JSONResponse:
@@ -155,7 +174,11 @@ def _time_param(value: str | None, name: str) -> datetime | None:
         raise InvalidEntryError(f"{name} must be an RFC 3339 date-time with an offset") from None
 
 
-@router.get("/issuers", summary="List registered issuers")
+@router.get(
+    "/issuers",
+    summary="List registered issuers",
+    responses={**_UNCHANGED, **error_responses({400: "malformed parameter"})},
+)
 def issuers(
     request: Request,
     session: DbDep,
@@ -182,7 +205,7 @@ def issuers(
     return _cached(request, session, build)
 
 
-@router.get("/issuers/{did}", summary="One issuer (DID percent-encoded)")
+@router.get("/issuers/{did}", summary="One issuer (DID percent-encoded)", responses=_ISSUER)
 def issuer(
     did: str,
     request: Request,
@@ -202,7 +225,9 @@ def issuer(
     return _cached(request, session, build)
 
 
-@router.get("/issuers/{did}/history", summary="Every recorded change of one issuer")
+@router.get(
+    "/issuers/{did}/history", summary="Every recorded change of one issuer", responses=_ISSUER
+)
 def issuer_history(did: str, request: Request, session: DbDep) -> Response:
     return _cached(
         request, session, lambda: {"did": did, "history": query.issuer_history(session, did=did)}
@@ -227,7 +252,7 @@ def _signed_list(request: Request, session: Session, moment: datetime) -> tuple[
     "/trusted-list",
     summary="The signed trusted list (compact JWS, typ trustlist+jwt)",
     response_class=Response,
-    responses={200: {"content": {JWT_MEDIA_TYPE: {}}}},
+    responses={200: {"content": {JWT_MEDIA_TYPE: {}}}, **_UNCHANGED},
 )
 def trusted_list(request: Request, session: DbDep, moment: NowDep) -> Response:
     signed, etag, unchanged = _signed_list(request, session, moment)
@@ -237,7 +262,11 @@ def trusted_list(request: Request, session: DbDep, moment: NowDep) -> Response:
     return Response(signed.token, media_type=JWT_MEDIA_TYPE, headers=headers)
 
 
-@router.get("/trusted-list.json", summary="The trusted list's payload, decoded for humans")
+@router.get(
+    "/trusted-list.json",
+    summary="The trusted list's payload, decoded for humans",
+    responses=_UNCHANGED,
+)
 def trusted_list_json(request: Request, session: DbDep, moment: NowDep) -> Response:
     signed, etag, unchanged = _signed_list(request, session, moment)
     headers = {"ETag": etag, "Cache-Control": LIST_CACHE}

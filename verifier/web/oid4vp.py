@@ -55,6 +55,7 @@ _RESPONSE_FORM = {
             "application/x-www-form-urlencoded": {
                 "schema": {
                     "type": "object",
+                    "minProperties": 1,
                     "properties": {
                         "vp_token": {"type": "string"},
                         "state": {"type": "string"},
