@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 
 from attestia.cli_verify import deployment_trust, verifier_services_for
 from attestia.errors import install_error_handlers
+from attestia.gaia_x_web import install_gaia_x, start_gaia_x
 from attestia.issuer_admin import issuer_admin_check
 from attestia.issuer_wiring import install_issuer_portal
 from attestia.logging_setup import configure_logging
@@ -44,6 +45,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
         app.state.services = services or build_services(settings)
         bootstrap_dev_registry(app.state.services)
         oid4vci_routes.context_for(app)  # issuer services and the OpenID4VCI context
+        start_gaia_x(app)
         app.state.verifier = verifier_services_for(
             settings, trust=deployment_trust(settings, app.state.services.sessions)
         )
@@ -82,6 +84,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
     app.include_router(issuer_status_routes.router)
     app.state.issuer_admin_check = issuer_admin_check
     install_issuer_portal(app)
+    install_gaia_x(app)
     install_registry(app, settings)
     if settings.sandbox_enabled:
         from attestia.sandbox.proconnect import install_sandbox

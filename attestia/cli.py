@@ -161,17 +161,33 @@ def keys_rotate(
         raise typer.Exit(1) from None
     for key in created:
         typer.echo(f"new active {key.purpose} {key.key_type} key {key.kid}")
+    if purpose == "issuer" and any(key.key_type == "RSA" for key in created):
+        _renew_gaia_x_chain(services)
+
+
+def _renew_gaia_x_chain(services) -> None:  # type: ignore[no-untyped-def]
+    """A development x5u chain for the new RSA key; the operator's must be replaced by hand."""
+    from attestia.gaia_x_wiring import GaiaXChains
+    from issuer.gaia_x import CertificateChainError
+
+    try:
+        chain = GaiaXChains(services.settings, services.keys).current()
+    except CertificateChainError as exc:
+        typer.echo(f"warning: the Gaia-X x5u chain no longer matches: {exc.detail}", err=True)
+        return
+    if chain.development:
+        typer.echo(
+            f"new development Gaia-X chain in {services.settings.resolved_gaia_x_chain_file}"
+        )
 
 
 @did_app.command("show")
 def did_show() -> None:
     """Print the deployment's DID document."""
-    from credentials.did.document import build_did_document
+    from attestia.web.did import deployment_did_document
 
     services = _services(_settings())
-    typer.echo(
-        json.dumps(build_did_document(services.did, services.keys.published_keys()), indent=2)
-    )
+    typer.echo(json.dumps(deployment_did_document(services), indent=2))
 
 
 @did_app.command("export")
@@ -179,11 +195,11 @@ def did_export(
     directory: Annotated[Path, typer.Option("--dir", help="Output folder.")] = Path("did_docs"),
 ) -> None:
     """Write the published DID documents into DIRECTORY (generated, never hand-written)."""
-    from credentials.did.document import build_did_document
+    from attestia.web.did import deployment_did_document
     from credentials.did.web import did_web_document_path
 
     services = _services(_settings())
-    document = build_did_document(services.did, services.keys.published_keys())
+    document = deployment_did_document(services)
     target = directory / did_web_document_path(services.did).lstrip("/")
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
@@ -207,6 +223,15 @@ def _register_issuer() -> None:
 
 
 _register_issuer()
+
+
+def _register_gaia_x() -> None:
+    from attestia.cli_gaia_x import gaia_x_app
+
+    app.add_typer(gaia_x_app, name="gaia-x")
+
+
+_register_gaia_x()
 
 
 def main() -> None:

@@ -66,12 +66,17 @@ def verifier_services_for(
     arguments: dict[str, Any] = config_from_settings(settings)
     if clock is not None:
         arguments["clock"] = clock
-    return build_verifier_services(
+    from attestia.gaia_x_wiring import install_gaia_x_verifier
+
+    outbound = fetcher or safe_fetcher(settings)
+    services = build_verifier_services(
         **arguments,
-        fetcher=fetcher or safe_fetcher(settings),
+        fetcher=outbound,
         trust=trust,
         extra_contexts=attestia_contexts(),
     )
+    install_gaia_x_verifier(services, settings, outbound)
+    return services
 
 
 def load_anchor(path: Path) -> PublicKey:

@@ -143,6 +143,46 @@ class Settings(BaseSettings):
         default=None, description="public key (JWK or PEM file) that signs the trusted list"
     )
 
+    gaia_x_chain_file: Path | None = Field(
+        default=None,
+        description="PEM chain (leaf first) certifying the issuer RSA key: an EV SSL or eIDAS "
+        "certificate; required in production; dev generates var/gaia-x-chain.pem",
+    )
+    gaia_x_compliance_url: str | None = Field(
+        default=None,
+        description="GXDCH compliance service base, version segment included "
+        "(e.g. https://compliance.lab.gaia-x.eu/v2); unset: no submission",
+    )
+    gaia_x_compliance_flavour: Literal["loire", "tagus"] = "loire"
+    gaia_x_shapes: str | None = Field(
+        default=None, description="Loire SHACL shapes (gx.shacl.ttl), a path or https URL"
+    )
+    gaia_x_ontology: str | None = Field(
+        default=None, description="Loire ontology (gx.owl.ttl) for its rdfs:subClassOf axioms"
+    )
+    gaia_x_tagus_shapes: str | None = Field(
+        default=None, description="Tagus 22.10 trustframework shapes (JSON-LD), path or URL"
+    )
+    gaia_x_subdivision_codes_file: Path | None = Field(
+        default=None, description="ISO 3166-2 codes (JSON array) the business rule checks"
+    )
+    gaia_x_trust_anchors_file: Path | None = Field(
+        default=None, description="PEM bundle of the EV/eIDAS roots x5u chains must reach"
+    )
+    gaia_x_accept_dev_chains: bool | None = Field(
+        default=None,
+        description="accept self-signed (development) x5u chains; default: true in dev only",
+    )
+
+    @field_validator("gaia_x_compliance_url")
+    @classmethod
+    def _check_compliance_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if urlsplit(value).scheme not in ("https", "http") or not urlsplit(value).hostname:
+            raise ValueError("must be an https URL such as https://compliance.lab.gaia-x.eu/v2")
+        return value.rstrip("/")
+
     @field_validator("base_url")
     @classmethod
     def _check_base_url(cls, value: str) -> str:
@@ -252,6 +292,17 @@ class Settings(BaseSettings):
         return self.resolved_database_url.startswith("sqlite")
 
     @property
+    def accepts_dev_gaia_x_chains(self) -> bool:
+        if self.gaia_x_accept_dev_chains is None:
+            return not self.is_production
+        return self.gaia_x_accept_dev_chains
+
+    @property
+    def resolved_gaia_x_chain_file(self) -> Path:
+        """The operator's chain, else the development chain kept under the data dir."""
+        return self.gaia_x_chain_file or self.data_dir / "gaia-x-chain.pem"
+
+    @property
     def resolved_master_key_file(self) -> Path:
         return self.master_key_file or self.data_dir / "master.key"
 
@@ -289,12 +340,27 @@ class Settings(BaseSettings):
             )
         if not self.proconnect_url:
             problems.append(f"{env}PROCONNECT_URL: required in production")
+        if self.gaia_x_chain_file is None:
+            problems.append(
+                f"{env}GAIA_X_CHAIN_FILE: production needs the EV/eIDAS certificate chain of "
+                "the issuer RSA key (the did:web x5u)"
+            )
+        if self.gaia_x_accept_dev_chains:
+            problems.append(
+                f"{env}GAIA_X_ACCEPT_DEV_CHAINS: self-signed x5u chains cannot be accepted "
+                "in production"
+            )
+        if self.gaia_x_compliance_url and urlsplit(self.gaia_x_compliance_url).scheme != "https":
+            problems.append(f"{env}GAIA_X_COMPLIANCE_URL: production needs an https URL")
         return problems
 
 
 def _describe(error: ValidationError) -> str:
     lines = []
     for item in error.errors():
+        if not item["loc"]:
+            lines.append(item["msg"])
+            continue
         name = ENV_PREFIX + "_".join(str(part) for part in item["loc"]).upper()
         lines.append(f"{name}: {item['msg']}")
     return "; ".join(lines)

@@ -18,6 +18,7 @@ from typing import Any, Final
 from credentials.jsonld.registry import CREDENTIALS_V2
 from credentials.keys import KeyType
 from issuer.catalogue.models import (
+    Builder,
     ClaimSpec,
     Cryptosuite,
     Format,
@@ -28,6 +29,45 @@ from issuer.catalogue.models import (
 from issuer.catalogue.vocabulary import ATTESTIA_V1
 
 VERIFIABLE_CREDENTIAL: Final = "VerifiableCredential"
+#: What each Gaia-X builder issues (reference gaia-x.md §1.2, §3): the VCDM ``type`` and
+#: ``@context`` of the participant credential, and its proof type for the metadata.
+GAIA_X_TYPES: Final[dict[Builder, list[str]]] = {
+    "gaia_x_loire": [VERIFIABLE_CREDENTIAL, "gx:LegalPerson"],
+    "gaia_x_tagus": [VERIFIABLE_CREDENTIAL],
+}
+#: The participant's type, which the trust registry must allow (Tagus types the subject).
+GAIA_X_PARTICIPANT_TYPE: Final[dict[Builder, str]] = {
+    "gaia_x_loire": "gx:LegalPerson",
+    "gaia_x_tagus": "gx:LegalParticipant",
+}
+GAIA_X_CONTEXTS: Final[dict[Builder, list[str]]] = {
+    "gaia_x_loire": [CREDENTIALS_V2, "https://w3id.org/gaia-x/development#"],
+    "gaia_x_tagus": [
+        "https://www.w3.org/2018/credentials/v1",
+        "https://w3id.org/security/suites/jws-2020/v1",
+        "https://registry.lab.gaia-x.eu/development/api/trusted-shape-registry/v1/shapes/jsonld/trustframework#",
+    ],
+}
+#: Where each claim of the ``gaia_x_participant`` kind lands in the participant credential
+#: (claims description paths, OpenID4VCI 1.0 Appendix C); unlisted claims are omitted.
+GAIA_X_PATHS: Final[dict[Builder, dict[tuple[str, ...], list[str]]]] = {
+    "gaia_x_loire": {
+        ("legal_name",): ["credentialSubject", "schema:name"],
+        ("address",): ["credentialSubject", "gx:legalAddress"],
+        ("address", "street_address"): [
+            "credentialSubject",
+            "gx:legalAddress",
+            "vcard:street-address",
+        ],
+        ("address", "postal_code"): ["credentialSubject", "gx:legalAddress", "vcard:postal-code"],
+        ("address", "locality"): ["credentialSubject", "gx:legalAddress", "vcard:locality"],
+        ("address", "country_code"): ["credentialSubject", "gx:legalAddress", "gx:countryCode"],
+    },
+    "gaia_x_tagus": {
+        ("legal_name",): ["credentialSubject", "gx:legalName"],
+        ("address",): ["credentialSubject", "gx:legalAddress"],
+    },
+}
 #: The issuer key type that signs with each JWS algorithm / cryptosuite.
 KEY_TYPE_FOR_ALG: Final[dict[str, KeyType]] = {
     "ES256": "P-256",
@@ -59,6 +99,7 @@ class CredentialConfiguration:
     proof_types: dict[str, ProofType]
     trust_registry_types: tuple[str, ...]
     source_file: str
+    builder: Builder | None = None
 
     @property
     def kind_name(self) -> str:
@@ -67,17 +108,23 @@ class CredentialConfiguration:
     @property
     def credential_types(self) -> list[str]:
         """The VCDM ``type`` array: ``["VerifiableCredential", "<Kind>Credential"]``."""
+        if self.builder is not None:
+            return list(GAIA_X_TYPES[self.builder])
         return [VERIFIABLE_CREDENTIAL, self.kind.credential_type]
 
     @property
     def contexts(self) -> list[str]:
         """The VCDM ``@context`` array: credentials v2, then the project vocabulary."""
+        if self.builder is not None:
+            return list(GAIA_X_CONTEXTS[self.builder])
         return [CREDENTIALS_V2, ATTESTIA_V1]
 
     @property
     def signing_key_type(self) -> KeyType:
         """Which issuer key signs: ES256 → P-256 (SD-JWT VC, vc+jwt); the cryptosuite's for
-        ``ldp_vc`` (Ed25519 for ``eddsa-rdfc-2022``)."""
+        ``ldp_vc`` (Ed25519 for ``eddsa-rdfc-2022``); the RSA key (PS256) for Gaia-X."""
+        if self.builder is not None:
+            return "RSA"
         name = self.cryptosuite if self.format == "ldp_vc" else self.signing_algs[0]
         assert name is not None
         return KEY_TYPE_FOR_ALG[name]
@@ -85,7 +132,9 @@ class CredentialConfiguration:
     def claim(self, path: tuple[str, ...]) -> ClaimSpec | None:
         return next((c for c in self.kind.claims if c.path == path), None)
 
-    def _claim_path(self, claim: ClaimSpec) -> list[str]:
+    def _claim_path(self, claim: ClaimSpec) -> list[str] | None:
+        if self.builder is not None:
+            return GAIA_X_PATHS[self.builder].get(claim.path)
         if self.format == "dc+sd-jwt":
             return list(claim.path)
         return ["credentialSubject", *claim.path]
@@ -93,7 +142,10 @@ class CredentialConfiguration:
     def _claims_metadata(self) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
         for claim in self.kind.claims:
-            entry: dict[str, Any] = {"path": self._claim_path(claim)}
+            path = self._claim_path(claim)
+            if path is None:
+                continue
+            entry: dict[str, Any] = {"path": path}
             if claim.mandatory:
                 entry["mandatory"] = True
             entry["display"] = [
@@ -110,7 +162,9 @@ class CredentialConfiguration:
     def issuer_metadata(self) -> dict[str, Any]:
         """The ``credential_configurations_supported[id]`` object (OpenID4VCI 1.0 §12.2.4)."""
         entry: dict[str, Any] = {"format": self.format, "scope": self.scope}
-        if self.format == "ldp_vc":
+        if self.builder == "gaia_x_tagus":
+            entry["credential_signing_alg_values_supported"] = ["JsonWebSignature2020"]
+        elif self.format == "ldp_vc":
             assert self.cryptosuite is not None
             entry["credential_signing_alg_values_supported"] = [self.cryptosuite]
         else:

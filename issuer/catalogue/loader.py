@@ -22,7 +22,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from issuer.catalogue.configuration import CredentialConfiguration, vct_url
+from issuer.catalogue.configuration import (
+    GAIA_X_PARTICIPANT_TYPE,
+    CredentialConfiguration,
+    vct_url,
+)
 from issuer.catalogue.errors import CatalogueError, UnknownConfigurationError
 from issuer.catalogue.models import (
     BASE_URL_PLACEHOLDER,
@@ -105,7 +109,7 @@ def _load_kind(name: str, raw: Any) -> KindSpec:
     if Path(name).stem != kind.kind:
         raise CatalogueError(name, "kind", f"the file must be named {kind.kind}.json")
     terms = defined_terms()
-    if kind.credential_type not in terms:
+    if kind.vocabulary == "attestia" and kind.credential_type not in terms:
         raise CatalogueError(name, "credential_type", "not defined by the attestia context")
     for index, claim in enumerate(kind.claims):
         for part in claim.path:
@@ -147,9 +151,13 @@ def _build_configuration(
             )
     types = tuple(_substitute(t, base_url) for t in spec.trust_registry_types)
     expected = vct if vct is not None else kind.credential_type
+    if spec.builder is not None:
+        expected = GAIA_X_PARTICIPANT_TYPE[spec.builder]
+    if (kind.vocabulary == "gaia-x") != (spec.builder is not None):
+        raise CatalogueError(name, "builder", "Gaia-X kinds and Gaia-X builders go together")
     if expected not in types:
         raise CatalogueError(name, "trust_registry_types", f"must include {expected!r}")
-    if spec.format == "ldp_vc":
+    if spec.format == "ldp_vc" and spec.builder is None:
         assert spec.cryptosuites_supported is not None
         if cryptosuite not in spec.cryptosuites_supported:
             raise CatalogueError(
@@ -164,11 +172,12 @@ def _build_configuration(
         vct=vct,
         selectively_disclosable=frozenset(spec.selectively_disclosable),
         signing_algs=tuple(spec.credential_signing_alg_values_supported or ()),
-        cryptosuite=cryptosuite if spec.format == "ldp_vc" else None,
+        cryptosuite=cryptosuite if spec.format == "ldp_vc" and spec.builder is None else None,
         binding_methods=tuple(spec.cryptographic_binding_methods_supported),
         proof_types={str(k): v for k, v in spec.proof_types_supported.items()},
         trust_registry_types=types,
         source_file=name,
+        builder=spec.builder,
     )
 
 

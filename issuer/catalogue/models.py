@@ -26,9 +26,17 @@ Kind = Literal[
     "legal_representative",
     "executive_certification",
     "public_agent",
+    "gaia_x_participant",
 ]
+#: Configurations whose credentials are not built from the catalogue's claims by the generic
+#: VCDM builder but by a Gaia-X builder (``issuer.gaia_x``): Loire ``gx:LegalPerson``
+#: VC-JWT, or Tagus ``gx:LegalParticipant`` with JsonWebSignature2020. Their shape is fixed
+#: by the Gaia-X ontology (closed shapes), the subject is the company, not the holder, and
+#: they carry no status entry.
+Builder = Literal["gaia_x_loire", "gaia_x_tagus"]
 Cryptosuite = Literal["eddsa-rdfc-2022", "ecdsa-rdfc-2019"]
-SigningAlg = Literal["ES256", "EdDSA"]
+SigningAlg = Literal["ES256", "EdDSA", "PS256"]
+ProofAlg = Literal["ES256", "EdDSA"]
 BindingMethod = Literal["jwk", "did:key", "did:jwk"]
 ProvedBy = Literal[
     "company_register_lookup",
@@ -120,6 +128,10 @@ class KindSpec(_Strict):
 
     kind: Kind
     credential_type: Annotated[str, Field(pattern=r"^[A-Z][A-Za-z0-9]*Credential$")]
+    #: ``attestia``: the credential type is a term of the project vocabulary; ``gaia-x``:
+    #: the credential is written in the Gaia-X vocabulary by a :data:`Builder`, and
+    #: ``credential_type`` only names the kind (its claims are the builder's inputs).
+    vocabulary: Literal["attestia", "gaia-x"] = "attestia"
     proved_by: ProvedBy
     display: list[CredentialDisplay]
     claims: list[ClaimSpec] = Field(min_length=1)
@@ -143,7 +155,7 @@ class KindSpec(_Strict):
 
 
 class ProofType(_Strict):
-    proof_signing_alg_values_supported: list[SigningAlg] = Field(min_length=1)
+    proof_signing_alg_values_supported: list[ProofAlg] = Field(min_length=1)
 
 
 class ConfigurationFile(_Strict):
@@ -152,6 +164,7 @@ class ConfigurationFile(_Strict):
     id: Annotated[str, Field(pattern=_IDENTIFIER.pattern)]
     kind: Kind
     format: Format
+    builder: Builder | None = None
     scope: Annotated[str, Field(pattern=_IDENTIFIER.pattern)]
     validity_days: int = Field(ge=1, le=3660)
     vct: NonEmpty | None = None
@@ -164,6 +177,8 @@ class ConfigurationFile(_Strict):
 
     @model_validator(mode="after")
     def _per_format(self) -> ConfigurationFile:
+        if self.builder is not None:
+            return self._gaia_x()
         if self.format == "dc+sd-jwt":
             if self.vct is None:
                 raise ValueError("a dc+sd-jwt configuration needs vct (Appendix A.3.2)")
@@ -186,4 +201,20 @@ class ConfigurationFile(_Strict):
                 raise ValueError("cryptosuites_supported is for ldp_vc only")
         if len(set(self.selectively_disclosable)) != len(self.selectively_disclosable):
             raise ValueError("selectively_disclosable lists each claim once")
+        return self
+
+    def _gaia_x(self) -> ConfigurationFile:
+        """Gaia-X builders: Loire is ``jwt_vc_json`` signed PS256; Tagus is ``ldp_vc`` with
+        JsonWebSignature2020 (PS256), so it names no Data Integrity cryptosuite."""
+        expected = "jwt_vc_json" if self.builder == "gaia_x_loire" else "ldp_vc"
+        if self.format != expected:
+            raise ValueError(f"builder {self.builder} issues {expected} credentials")
+        if self.vct is not None or self.selectively_disclosable:
+            raise ValueError("vct and selectively_disclosable are for dc+sd-jwt only")
+        if self.cryptosuites_supported is not None:
+            raise ValueError("Gaia-X credentials are signed PS256, with no cryptosuite")
+        if self.credential_signing_alg_values_supported != ["PS256"]:
+            raise ValueError("Gaia-X credentials are signed PS256: list ['PS256']")
+        if not set(self.cryptographic_binding_methods_supported) <= {"did:key", "did:jwk"}:
+            raise ValueError("key proofs name a holder DID: did:key and/or did:jwk")
         return self

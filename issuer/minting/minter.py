@@ -10,6 +10,13 @@
    (``eddsa-rdfc-2022`` with the Ed25519 key, or ``ecdsa-rdfc-2019`` with P-256);
 4. record the credential in the register (its SHA-256, never its content) and flush.
 
+Configurations with a Gaia-X ``builder`` are signed by the Gaia-X builders
+(:mod:`issuer.minting.gaia_x`, PS256 with the issuer's RSA key). Their credentials carry
+no status entry and no holder key (the subject is the company), but they are recorded in
+the register like any other: a bitstring index is still allocated, because the register's
+key is (list, index); it is never published in a credential, and a revocation of such a
+credential changes the register only (``status_uri`` is empty).
+
 The caller commits, and returns the credential to the wallet only after the commit
 succeeded. If anything fails before the commit, the transaction rolls back: the allocation
 row disappears with the credential that was never delivered, so nothing that any holder
@@ -44,6 +51,8 @@ from credentials.sd_jwt.issuer import default_salt
 from credentials.sd_jwt_vc import StatusListReference, build_payload, issue_sd_jwt_vc
 from credentials.vc_jose import sign_vc_jwt
 from issuer.catalogue import Catalogue, CredentialConfiguration, check_claims
+from issuer.gaia_x import gaia_x_registry
+from issuer.minting.gaia_x import GaiaXMinting, build_participant
 from issuer.minting.holder import HolderBinding, did_method
 from issuer.minting.vcdm import build_credential, status_entries
 from issuer.status.allocation import StatusAllocator
@@ -115,6 +124,7 @@ class CredentialMinter:
         self._clock = clock
         self._salt = salt
         self._new_id = new_id
+        self._gaia_x: GaiaXMinting | None = None
 
     @property
     def catalogue(self) -> Catalogue:
@@ -148,7 +158,17 @@ class CredentialMinter:
         credential_id = str(self._new_id())
         signer = self._signers(configuration.signing_key_type)
         credential: str | dict[str, Any]
-        if configuration.format == "dc+sd-jwt":
+        if configuration.builder is not None:
+            status_uri = ""
+            credential = build_participant(
+                configuration.builder,
+                claims,
+                signer=signer,
+                setup=self._gaia_x_setup(),
+                now=now,
+                valid_until=valid_until,
+            )
+        elif configuration.format == "dc+sd-jwt":
             status_uri = self._urls.token(allocation.list_id)
             credential = self._sd_jwt_vc(
                 configuration,
@@ -231,6 +251,16 @@ class CredentialMinter:
             valid_until=valid_until,
             digest_sha256=digest,
         )
+
+    def _gaia_x_setup(self) -> GaiaXMinting:
+        """The Gaia-X builders' setup, with the Gaia-X contexts added once."""
+        if self._gaia_x is None:
+            self._gaia_x = GaiaXMinting(
+                base_url=self._urls.base_url.rstrip("/"),
+                issuer_did=self._did,
+                registry=gaia_x_registry(self._registry),
+            )
+        return self._gaia_x
 
     def _sd_jwt_vc(
         self,

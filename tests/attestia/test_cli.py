@@ -83,6 +83,7 @@ def test_production_without_migration_refuses_to_start(
         "ATTESTIA_PROCONNECT_CLIENT_ID": "id",
         "ATTESTIA_PROCONNECT_CLIENT_SECRET": "secret",
         "ATTESTIA_COMPANY_REGISTRY": "recherche-entreprises",
+        "ATTESTIA_GAIA_X_CHAIN_FILE": "/run/secrets/gaia-x-chain.pem",
     }.items():
         monkeypatch.setenv(name, value)
     result = runner.invoke(app, ["keys", "list"])

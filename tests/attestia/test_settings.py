@@ -18,6 +18,7 @@ SAFE_PRODUCTION = {
     "proconnect_client_id": "client",
     "proconnect_client_secret": "secret",
     "company_registry": "recherche-entreprises",
+    "gaia_x_chain_file": "/run/secrets/gaia-x-chain.pem",
 }
 
 

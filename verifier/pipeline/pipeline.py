@@ -33,6 +33,7 @@ from verifier.pipeline.formats import (
     ParsedInput,
     parse_as,
 )
+from verifier.pipeline.gaia_x_step import GaiaXVerification, gaia_x_input, verify_gaia_x
 from verifier.pipeline.jose_vc import verify_vc_jwt_stage, verify_vp_jwt_stage
 from verifier.pipeline.keys import KeyDirectory
 from verifier.pipeline.linked_data import verify_ldp_vc, verify_ldp_vp
@@ -119,6 +120,9 @@ class VerificationPipeline:
         if not 0 <= leeway <= MAX_LEEWAY:
             raise ValueError(f"leeway must be between 0 and {MAX_LEEWAY} seconds")
         self._clock = clock
+        self.dids = dids
+        #: Gaia-X presentations go to :mod:`.gaia_x_step` when the deployment configures it.
+        self.gaia_x: GaiaXVerification | None = None
         self._epoch: Callable[[], float] = lambda: clock().timestamp()
         metadata = (
             JsonFetcher(fetcher, clock=self._epoch, ttl=cache_ttl) if issuer_metadata else None
@@ -146,6 +150,8 @@ class VerificationPipeline:
     def verify(self, value: object, options: VerifyOptions = VerifyOptions()) -> VerificationReport:
         """Verify whatever ``value`` is: a presentation format is verified as one
         (``dc+sd-jwt`` as a presentation only when a ``challenge`` is given)."""
+        if (gaia_x := self._gaia_x(value, options)) is not None:
+            return gaia_x
         try:
             parsed = parse_as(value, options.format)
         except CredentialError as exc:
@@ -183,6 +189,8 @@ class VerificationPipeline:
     ) -> VerificationReport:
         """Verify several presentations answering one request (an OpenID4VP ``vp_token``),
         each bound to the same ``challenge``/``domain``; the policy spans all of them."""
+        if len(values) == 1 and (gaia_x := self._gaia_x(values[0], options)) is not None:
+            return gaia_x
         parsed: list[ParsedInput] = []
         for value in values:
             try:
@@ -199,6 +207,25 @@ class VerificationPipeline:
         return self._run("presentation", parsed, options)
 
     # -- steps -------------------------------------------------------------------
+
+    def _gaia_x(self, value: object, options: VerifyOptions) -> VerificationReport | None:
+        """The Gaia-X verdict when ``value`` is a Gaia-X presentation and it is configured."""
+        if self.gaia_x is None or options.policy is not None:
+            return None
+        if isinstance(value, ParsedInput):
+            value = value.value
+        document = gaia_x_input(value)
+        if document is None:
+            return None
+        try:
+            return verify_gaia_x(document, self.gaia_x, now=options.at or self._clock())
+        except Exception:
+            logger.exception("Gaia-X verification failed unexpectedly")
+            report = VerificationReport(kind="presentation", format="gaia-x")
+            report.add(
+                "malformed", False, "internal error while verifying; see the log", "presentation"
+            )
+            return report
 
     @staticmethod
     def _malformed(kind: str, exc: CredentialError) -> VerificationReport:

@@ -15,6 +15,13 @@ connector can act on them without knowing the format:
 ``trust``               the issuer was authorised for the type when it issued, and is not
                         cancelled now
 ``policy``              required credentials, claims, same SIREN, minimum assurance
+``x5u_chain``           Gaia-X: the signing JWK's ``x5u`` chain (leaf = JWK, anchored)
+``shacl``               Gaia-X: the credential subjects conform to the SHACL shapes
+``terms_and_conditions`` Gaia-X: each issuer signed the current terms and conditions
+``subdivision_code``    Gaia-X: ISO 3166-2 subdivision codes
+``registration_join``   Gaia-X: the participant's registration number is in the bundle
+``did_resolution``      Gaia-X: every did:web named resolves
+``compliance_integrity`` Gaia-X: a compliance credential's digests match the credentials
 ======================  ==============================================================
 
 ``target`` says what a check is about: ``"presentation"``, ``"credential[0]"``… (with a
@@ -37,6 +44,13 @@ CheckCode = Literal[
     "holder_binding",
     "trust",
     "policy",
+    "x5u_chain",
+    "shacl",
+    "terms_and_conditions",
+    "subdivision_code",
+    "registration_join",
+    "did_resolution",
+    "compliance_integrity",
 ]
 CHECK_CODES: Final[frozenset[str]] = frozenset(get_args(CheckCode))
 
