@@ -12,6 +12,7 @@ The same code drives the app in process (``TestClient``) and a real server (``ht
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,8 +30,11 @@ from credentials.keys import (
     private_key_to_pem,
     public_jwk,
 )
+from issuer.oid4vci.context import Oid4vciContext
+from issuer.oid4vci.credential_offer import create_offer
 from tests.holder.wallet import Wallet as Holder
 from tests.holder.wallet import sd_jwt_presentation
+from tests.issuer.minting.samples import claims_for
 from tests.wallet import Wallet, WalletKey
 
 PERSONA = "gerant-sarl"
@@ -84,14 +88,25 @@ def _query(url: str) -> dict[str, str]:
 
 
 class TracingWallet(Wallet):
-    """The spec-built wallet, keeping each ``c_nonce`` it is given."""
+    """The spec-built wallet, reporting each code, verifier and ``c_nonce`` it handles."""
 
-    nonces: list[str]
+    secrets: Secrets
 
     def nonce(self) -> str:
         value = super().nonce()
-        self.nonces = [*getattr(self, "nonces", []), value]
+        self.secrets.add("c_nonce", value)
         return value
+
+    def _token(self, form: dict[str, str]) -> httpx.Response:
+        for name in ("code", "code_verifier", "pre-authorized_code", "tx_code"):
+            self.secrets.add(f"token request {name}", form.get(name))
+        return super()._token(form)
+
+
+def tracing_wallet(http: httpx.Client, secrets: Secrets) -> TracingWallet:
+    wallet = TracingWallet(http, use_dpop=True)
+    wallet.secrets = secrets
+    return wallet
 
 
 def holder_key() -> tuple[WalletKey, dict[str, Any]]:
@@ -152,7 +167,7 @@ def offer(http: httpx.Client, base_url: str, page: str, secrets: Secrets) -> tup
 
 def issue(http: httpx.Client, uri: str, tx_code: str, secrets: Secrets) -> tuple[str, Any]:
     """Pre-Authorized Code flow with DPoP; returns the SD-JWT VC and the holder's JWK."""
-    wallet = TracingWallet(http, use_dpop=True)
+    wallet = tracing_wallet(http, secrets)
     resolved = wallet.resolve_offer(uri)
     grant = resolved["grants"]["urn:ietf:params:oauth:grant-type:pre-authorized_code"]
     secrets.add("pre-authorized code", grant["pre-authorized_code"])
@@ -161,14 +176,31 @@ def issue(http: httpx.Client, uri: str, tx_code: str, secrets: Secrets) -> tuple
     secrets.add("access token", token.access_token)
     key, private_jwk = holder_key()
     credentials, notification_id = wallet.credentials(token, [key], configuration_id=CONFIGURATION)
-    for nonce in wallet.nonces:
-        secrets.add("c_nonce", nonce)
     secrets.add("notification_id", notification_id)
     credential = str(credentials[0])
     secrets.add("credential", credential)
     for part in credential.split("~")[1:]:
         secrets.add("disclosure", part)
     return credential, private_jwk
+
+
+def issue_by_authorization_code(http: httpx.Client, uri: str, secrets: Secrets) -> None:
+    """Authorization Code flow (PAR, PKCE, DPoP) from an offer's ``issuer_state``, the
+    End-User already logged in through the sandbox."""
+    wallet = tracing_wallet(http, secrets)
+    resolved = wallet.resolve_offer(uri)
+    wallet.discover(resolved["credential_issuer"])
+    issuer_state = resolved["grants"]["authorization_code"]["issuer_state"]
+    secrets.add("issuer_state", issuer_state)
+    token = wallet.authorization_code_token(
+        persona=PERSONA, configuration_ids=[CONFIGURATION], issuer_state=issuer_state
+    )
+    secrets.add("access token", token.access_token)
+    key, _ = holder_key()
+    identifier = token.identifier_for(CONFIGURATION)
+    secrets.add("credential_identifier", identifier)
+    credentials, _ = wallet.credentials(token, [key], credential_identifier=identifier)
+    secrets.add("credential", str(credentials[0]))
 
 
 def present(
@@ -221,12 +253,42 @@ def personal_data(secrets: Secrets) -> None:
         secrets.add(name, str(claims[name]))
 
 
-def run(http: httpx.Client, base_url: str, data_dir: Path) -> tuple[Secrets, dict[str, Any]]:
-    """The whole visit; returns the secrets met on the way and the verifier's result."""
+def persona_sub() -> str:
+    return str(load_personas().get(PERSONA).userinfo()["sub"])
+
+
+def authorization_code_offer(ctx: Oid4vciContext) -> str:
+    """An authorization-code offer of :data:`CONFIGURATION` for :data:`PERSONA` (by value)."""
+    with ctx.sessions.begin() as session:
+        made = create_offer(
+            ctx,
+            session,
+            configuration_ids=[CONFIGURATION],
+            claims_by_configuration={CONFIGURATION: claims_for("legal_representative")},
+            subject={"sub": persona_sub()},
+            grant="authorization_code",
+            tx_code=False,
+        )
+    return made.uri_by_value
+
+
+def run(
+    http: httpx.Client,
+    base_url: str,
+    data_dir: Path,
+    code_offer: Callable[[], str] | None = None,
+) -> tuple[Secrets, dict[str, Any]]:
+    """The whole visit; returns the secrets met on the way and the verifier's result.
+
+    ``code_offer`` makes an authorization-code offer of :data:`CONFIGURATION` for
+    :func:`persona_sub` (the portal makes pre-authorized ones only) and returns its URI.
+    """
     secrets = Secrets()
     personal_data(secrets)
     page = login(http, base_url, secrets)
     uri, tx_code = offer(http, base_url, page, secrets)
     credential, holder_jwk = issue(http, uri, tx_code, secrets)
+    if code_offer is not None:
+        issue_by_authorization_code(http, code_offer(), secrets)
     result = present(http, base_url, data_dir, credential, holder_jwk, secrets)
     return secrets, result

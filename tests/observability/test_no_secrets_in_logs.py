@@ -20,11 +20,18 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
+from attestia.db import make_engine, make_session_factory
 from attestia.logging_setup import configure_logging
+from issuer.catalogue import load_catalogue
+from issuer.oid4vci.adapters import CatalogueAdapter
+from issuer.oid4vci.config import Oid4vciConfig
+from issuer.oid4vci.context import IssuedCredential, Oid4vciContext
+from issuer.web.oid4vci import context_for
 from tests.observability import scenario
 from tests.observability.conftest import Deployment
 
@@ -53,7 +60,13 @@ def test_in_process_logs_hold_no_secret(
         caplog.set_level(logging.DEBUG, logger=name)
     harness = threading.get_ident()
 
-    secrets, result = scenario.run(deployed.http, scenario_base(deployed), deployed.data_dir)
+    ctx = context_for(deployed.app)
+    secrets, result = scenario.run(
+        deployed.http,
+        deployed.settings.base_url,
+        deployed.data_dir,
+        code_offer=lambda: scenario.authorization_code_offer(ctx),
+    )
 
     assert result["verified"] is True, [c for c in result["checks"] if not c["passed"]]
     # The app runs in TestClient's event-loop thread and its worker threads. Records of
@@ -66,8 +79,11 @@ def test_in_process_logs_hold_no_secret(
     assert secrets.leaks(lines) == []
 
 
-def scenario_base(deployed: Deployment) -> str:
-    return deployed.settings.base_url
+class NoMinter:
+    """The test process only writes offers into the server's database."""
+
+    def mint(self, *_: Any, **__: Any) -> IssuedCredential:
+        raise AssertionError("the server mints, not the test")
 
 
 def _free_port() -> int:
@@ -125,10 +141,44 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Path, Path]]:
 @pytest.mark.server
 def test_server_stderr_holds_no_secret(server: tuple[str, Path, Path]) -> None:
     base_url, data_dir, log = server
-    with httpx.Client(timeout=60) as http:
-        secrets, result = scenario.run(http, base_url, data_dir)
+    engine = make_engine(f"sqlite:///{data_dir / 'attestia.db'}")
+    ctx = Oid4vciContext(
+        config=Oid4vciConfig(credential_issuer=base_url),
+        sessions=make_session_factory(engine),
+        catalogue=CatalogueAdapter(load_catalogue(base_url)),
+        minter=NoMinter(),
+    )
+    try:
+        with httpx.Client(timeout=60) as http:
+            secrets, result = scenario.run(
+                http, base_url, data_dir, code_offer=lambda: scenario.authorization_code_offer(ctx)
+            )
+    finally:
+        engine.dispose()
     assert result["verified"] is True, [c for c in result["checks"] if not c["passed"]]
     time.sleep(0.5)  # let the last access-log lines reach the file
     lines = log.read_text(encoding="utf-8").splitlines()
     assert sum('"logger": "attestia.access"' in line for line in lines) > 10
     assert secrets.leaks(lines) == []
+
+
+@pytest.mark.parametrize(
+    ("line", "found"),
+    [
+        ("attestia.access: POST /issuer/token 200 3.1ms", False),
+        ("token=Zx9-access-token-value", True),
+        ("given name ELOISE marie", True),
+        ("header eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ4In0.sig", True),
+        ('jwk {"kty": "EC", "d": "secret"}', True),
+        ("-----BEGIN PRIVATE KEY-----", True),
+        ("elapsed 4812345ms", False),  # the tx_code inside a longer number
+        ("tx_code 812345 refused", True),
+    ],
+    ids=["access-log", "token", "name-any-case", "jwt", "jwk-d", "pem", "digits-inside", "digits"],
+)
+def test_the_detector_finds_what_it_looks_for(line: str, found: bool) -> None:
+    secrets = scenario.Secrets()
+    secrets.add("access token", "Zx9-access-token-value")
+    secrets.add("given_name", "Eloise Marie")
+    secrets.add("tx_code", "812345")
+    assert bool(secrets.leaks([line])) is found
