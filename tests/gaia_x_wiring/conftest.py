@@ -6,6 +6,7 @@ in-process app, so the deployment verifies what it issues without any network.
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from tests.issuer.portal.conftest import Browser
 BASE_URL = "https://testserver"
 PERSONA = "presidente-sas"
 SIRET = "91845372100014"
+CSRF_PAGE = re.compile(r'name="csrf_token" value="([^"]+)"')
 CATALOGUE = Path(__file__).resolve().parents[2] / "issuer" / "catalogue"
 
 
