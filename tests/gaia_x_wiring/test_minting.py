@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -22,7 +23,8 @@ from issuer.minting.services import build_issuer_services
 from issuer.status.models import IssuedCredential
 from tests.gaia_x_wiring.conftest import BASE_URL, full_catalogue
 
-CLAIMS = {
+SIREN = "918453721"
+CLAIMS: dict[str, Any] = {
     "siren": "918453721",
     "legal_name": "ATELIER NUMÉRIQUE SAS",
     "vat_number": "FR32918453721",
@@ -67,8 +69,8 @@ def _holder() -> HolderBinding:
     ],
 )
 def test_gaia_x_configuration_mints_and_records(
-    minted_env, configuration_id: str, participant_type: str
-) -> None:  # type: ignore[no-untyped-def]
+    minted_env: Any, configuration_id: str, participant_type: str
+) -> None:
     services, issuer = minted_env
     with issuer.sessions.begin() as session:
         minted = issuer.minter.mint(
@@ -76,7 +78,7 @@ def test_gaia_x_configuration_mints_and_records(
             configuration_id=configuration_id,
             claims=CLAIMS,
             holder=_holder(),
-            subject=SubjectIdentifiers(siren=CLAIMS["siren"]),
+            subject=SubjectIdentifiers(siren=SIREN),
         )
     credential = minted.credential
     if isinstance(credential, str):
@@ -97,7 +99,7 @@ def test_gaia_x_configuration_mints_and_records(
             select(IssuedCredential).where(IssuedCredential.configuration_id == configuration_id)
         )
     assert row is not None
-    assert row.subject_siren == CLAIMS["siren"]
+    assert row.subject_siren == SIREN
     assert row.digest_sha256 == credential_digest(credential)
 
 
@@ -109,7 +111,7 @@ def test_incomplete_claims_are_refused(minted_env) -> None:  # type: ignore[no-u
             configuration_id="gaia_x_participant_jwt_vc",
             claims={k: v for k, v in CLAIMS.items() if k != "vat_number"},
             holder=_holder(),
-            subject=SubjectIdentifiers(siren=CLAIMS["siren"]),
+            subject=SubjectIdentifiers(siren=SIREN),
         )
 
 
