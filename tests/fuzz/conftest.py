@@ -22,11 +22,15 @@ BASE_URL = "http://testserver"
 
 @pytest.fixture(scope="module")
 def fuzz_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    """A client of the real app, lifespan started, on a fresh SQLite file (no ``.env``)."""
+    """A client of the real app, lifespan started, on a fresh SQLite file."""
     tmp = tmp_path_factory.mktemp("fuzz")
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(tmp)
-        settings = load_settings(data_dir=tmp / "var", base_url=BASE_URL)
+        # No per-address limit on the Token Endpoint: every fuzzed request comes from the same
+        # test client, and a 429 would hide what the endpoint itself answers.
+        settings = load_settings(
+            data_dir=tmp / "var", base_url=BASE_URL, oid4vci_token_rate_per_second=0
+        )
         app = create_app(settings)
         with TestClient(
             app, base_url=BASE_URL, follow_redirects=False, raise_server_exceptions=False
