@@ -237,6 +237,13 @@ class Settings(BaseSettings):
             )
         return self
 
+    @field_validator("metrics_token")
+    @classmethod
+    def _check_metrics_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 16:
+            raise ValueError("must be at least 16 characters")
+        return value
+
     @field_validator("metrics_allowed_networks")
     @classmethod
     def _check_networks(cls, value: list[str]) -> list[str]:

@@ -234,3 +234,8 @@ def test_unknown_methods_share_one_label(deployed: Deployment) -> None:
     }
     assert "BREW" not in methods
     assert "other" in methods
+
+
+def test_a_short_metrics_token_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="at least 16"):
+        production(tmp_path, metrics_token=SecretStr("short"))
