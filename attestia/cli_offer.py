@@ -80,6 +80,9 @@ def persona_claims(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """``(claims, subject)`` for ``kind`` as the persona's login would give them.
 
+    For a mandate kind, ``subject["mandate_digest"]`` is the matched mandate's register
+    name digest, as the portal puts it on its offers (the register row keeps it for
+    ``attestia revalidate``).
     Raises :class:`OfferCommandError` with the eligibility reason when refused.
     """
     from issuer.catalogue import (
@@ -90,6 +93,7 @@ def persona_claims(
     )
     from issuer.company.offline import OfflineRegistry
     from issuer.eligibility import evaluate
+    from issuer.web.portal_view import mandate_digest
 
     try:
         persona = load_personas().get(persona_id)
@@ -126,6 +130,8 @@ def persona_claims(
     else:
         raise OfferCommandError(f"{kind} is not offered over OpenID4VCI")
     subject = {"sub": facts.sub, "siret": identity.siret, "siren": identity.siren}
+    if kind in ("legal_representative", "executive_certification") and decision.match:
+        subject["mandate_digest"] = mandate_digest(decision.match.mandate)
     return claims, subject
 
 

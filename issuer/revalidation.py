@@ -14,10 +14,12 @@ person's normalised names, never the claims):
   of the SIREN, in the variants the sources differ on (usage or birth name, all or first
   given name, birth date to the day, month, year or absent). A digest found on an active
   legal-representative mandate keeps the credential; found only on an ended or
-  non-representative mandate, it revokes (``mandate_ended``). Found nowhere: a legal
-  representative credential (whose digest was made from the register's own record) revokes
-  (``mandate_not_found``); an executive certification (digest made from the ProConnect
-  names, which the register may spell otherwise) is reported ``unverifiable`` and kept.
+  non-representative mandate, it revokes (``mandate_ended``). Found nowhere, it revokes
+  (``mandate_not_found``): both kinds record the digest of the matched mandate's names as
+  the register itself spells them (``subject["mandate_digest"]`` of the offer, see
+  :mod:`issuer.oid4vci.adapters`), so a digest the register no longer reproduces means the
+  mandate is gone. An executive certification recorded without that digest has none and
+  is reported ``unverifiable``.
 
 Limits, by design: nothing is revoked when a lookup fails (unavailable, rate limited,
 malformed, stale beyond ``max_age``, or "not found": a company that disappears from a
@@ -252,18 +254,11 @@ async def _check_mandate(
         return Outcome(
             record, "revoke", "mandate_ended", f"mandate at SIREN {record.siren} ended{when}"
         )
-    if record.kind == "legal_representative":
-        return Outcome(
-            record,
-            "revoke",
-            "mandate_not_found",
-            f"no mandate of this person at SIREN {record.siren} any more",
-        )
     return Outcome(
         record,
-        "unverifiable",
-        "person_not_matched",
-        f"the register's names at SIREN {record.siren} do not reproduce the recorded digest",
+        "revoke",
+        "mandate_not_found",
+        f"no mandate of this person at SIREN {record.siren} any more",
     )
 
 

@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
 from issuer.catalogue.models import KindSpec
+from issuer.company.executive import CertificationMethod as CertificationMethod
 from issuer.company.identifiers import vat_number
 from issuer.company.models import Establishment, LegalUnit, Mandate
-
-CertificationMethod = Literal["proconnect_certification_dirigeant", "roles_dirigeant"]
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 

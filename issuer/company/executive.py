@@ -5,6 +5,10 @@ ProConnect signals a certified executive with the id_token ``acr``
 instead put ``dirigeant`` in ``roles`` (§1.5, the announced replacement). Either claim is
 only accepted when the register confirms it: an active natural-person legal-representative
 pouvoir of the same SIREN must match the person exactly (:mod:`issuer.company.matching`).
+
+The method names are the vocabulary of issued credentials: they are the
+``certification_method`` claim of the executive-certification kind
+(:func:`issuer.catalogue.claims.executive_certification_claims`), used here unchanged.
 """
 
 from __future__ import annotations
@@ -20,15 +24,15 @@ from issuer.company.roles import RolePolicy
 CERTIFICATION_DIRIGEANT_ACR = "https://proconnect.gouv.fr/assurance/certification-dirigeant"
 DIRIGEANT_ROLE = "dirigeant"
 
-CertificationMethod = Literal["proconnect_acr", "proconnect_roles"]
+CertificationMethod = Literal["proconnect_certification_dirigeant", "roles_dirigeant"]
 
 
 def certification_claim(acr: str | None, roles: Sequence[str]) -> CertificationMethod | None:
     """How ProConnect claimed the certification, if it did (``acr`` wins over ``roles``)."""
     if acr == CERTIFICATION_DIRIGEANT_ACR:
-        return "proconnect_acr"
+        return "proconnect_certification_dirigeant"
     if DIRIGEANT_ROLE in roles:
-        return "proconnect_roles"
+        return "roles_dirigeant"
     return None
 
 

@@ -41,6 +41,7 @@ ReasonCode = Literal[
     "no_active_mandate",
     "represented_by_legal_person",
     "close_match",
+    "mandate_unconfirmed",
     "certification_not_presented",
     "certification_not_confirmed",
     "not_public_agent",

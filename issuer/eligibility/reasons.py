@@ -104,6 +104,17 @@ def close_match(record: MatchRecord) -> Reason:
     )
 
 
+def mandate_unconfirmed(siren: str) -> Reason:
+    """A names-only match: a namesake cannot be told apart from the representative."""
+    return Reason(
+        "mandate_unconfirmed",
+        f"Votre nom correspond à un représentant légal du SIREN {siren}, mais cela n'a pas "
+        "pu être confirmé : connectez-vous avec la « certification dirigeant » de ProConnect",
+        f"your name matches a legal representative of SIREN {siren}, but it could not be "
+        "confirmed: log in with ProConnect's « certification dirigeant »",
+    )
+
+
 def certification_not_presented() -> Reason:
     return Reason(
         "certification_not_presented",

@@ -9,7 +9,31 @@ Order of checks for each credential kind:
 3. the organisation: not ceased, establishment open; company registration and Gaia-X also
    refuse non-diffusible organisations;
 4. the person (legal representative, executive certification): an exact match with an
-   active legal-representative pouvoir (:mod:`issuer.company.matching`).
+   active legal-representative pouvoir (:mod:`issuer.company.matching`), and that match
+   confirmed (below).
+
+When a mandate match is enough
+------------------------------
+
+Matching counts a criterion that was not compared as matched (a plain ProConnect login
+carries no birth date, gender or birthplace), so on its own an exact match may rest on the
+two names alone — and a namesake (the director's son, employed at the same SIRET) matches
+as well as the director. A match therefore makes a person eligible only when it is
+**confirmed**, in one of two ways:
+
+a. the birth date was actually compared and matched (``birth_date`` in
+   :attr:`~issuer.company.matching.MatchRecord.matched`): the identity carries a birth
+   date from a certified source (the FranceConnect step of the certification dirigeant),
+   and the register has one;
+b. ProConnect itself vouched for the person: the id_token ``acr`` is the
+   certification-dirigeant level (``https://proconnect.gouv.fr/assurance/certification-
+   dirigeant``: ProConnect Identité checked the five criteria against the RNE, reference
+   §1.7), or ``roles`` carries ``dirigeant``, its announced successor (reference §1.6) —
+   the same claims :func:`issuer.company.executive.certification_claim` reads.
+
+A names-only match at a lower level (``eidas1``…) is refused with ``mandate_unconfirmed``,
+which tells the person to log in again with the certification dirigeant. Executive
+certification always has (b), since it requires that claim in the first place.
 """
 
 from __future__ import annotations
@@ -21,7 +45,7 @@ from issuer.company.errors import RegistryError
 from issuer.company.executive import certification_claim
 from issuer.company.geography import UnknownLocation, subdivision_for_address
 from issuer.company.identifiers import is_valid_siret
-from issuer.company.matching import best_match
+from issuer.company.matching import MatchRecord, best_match
 from issuer.company.models import DataFreshness, Establishment, LegalUnit, Mandates
 from issuer.company.registry import CompanyRegistry
 from issuer.company.roles import RolePolicy, default_policy
@@ -170,6 +194,15 @@ class _Evaluation:
             )
         record = best_match(self.identity.person(), mandates, self.policy)
         if record is not None and record.is_match:
+            if not self._confirmed(record):
+                return Decision(
+                    kind,
+                    False,
+                    reasons.mandate_unconfirmed(org.unit.siren),
+                    match=record,
+                    legal_unit=org.unit,
+                    establishment=org.establishment,
+                )
             return Decision(
                 kind, True, match=record, legal_unit=org.unit, establishment=org.establishment
             )
@@ -201,6 +234,12 @@ class _Evaluation:
             legal_unit=org.unit,
             establishment=org.establishment,
         )
+
+    def _confirmed(self, record: MatchRecord) -> bool:
+        """Whether an exact match is more than a names-only match (module docstring)."""
+        if "birth_date" in record.matched:
+            return True
+        return certification_claim(self.identity.acr, self.identity.roles) is not None
 
     async def legal_representative(self, kind: CredentialKind) -> Decision:
         return await self._representative(kind)

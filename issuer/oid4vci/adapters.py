@@ -4,12 +4,20 @@
 The minter's own errors become OpenID4VCI errors here: a holder key the configuration
 cannot bind is an ``invalid_proof``; claims that do not fit the kind (a register answer that
 changed shape) are a ``credential_request_denied``. Either rolls the request back.
+
+The register row's person digest of a mandate credential (legal representative, executive
+certification) is the one the offer's subject carries as ``mandate_digest``: the digest of
+the matched mandate's names *as the register records them* (what ``attestia revalidate``
+recomputes, :mod:`issuer.revalidation`), not one built from the claims — an executive
+certification states the ProConnect names, which the register may spell otherwise.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from typing import Any
+from dataclasses import replace
+from typing import Any, Final
 
 from sqlalchemy.orm import Session
 
@@ -37,6 +45,35 @@ class CatalogueAdapter:
         return self._catalogue.configurations
 
 
+#: Kinds whose register row keeps the matched mandate's digest (``subject["mandate_digest"]``).
+MANDATE_KINDS: Final = frozenset({"legal_representative", "executive_certification"})
+_DIGEST = re.compile(r"^[0-9a-f]{64}$")
+
+
+def subject_identifiers(
+    kind: str, claims: Mapping[str, Any], subject: Mapping[str, Any]
+) -> SubjectIdentifiers:
+    """What the register row records about the subject of a credential of ``kind``.
+
+    For a mandate kind the person digest is ``subject["mandate_digest"]``. Without one, a
+    legal representative keeps the digest of its claims (they are the mandate's own
+    names); an executive certification records none (``revalidate`` reports it
+    unverifiable rather than judging it on the ProConnect spelling).
+    """
+    sub = subject.get("sub")
+    identifiers = SubjectIdentifiers.from_claims(
+        claims, person_sub=sub if isinstance(sub, str) else None
+    )
+    if kind not in MANDATE_KINDS:
+        return identifiers
+    digest = subject.get("mandate_digest")
+    if isinstance(digest, str) and _DIGEST.match(digest):
+        return replace(identifiers, person_digest=digest)
+    if kind == "legal_representative":
+        return identifiers
+    return replace(identifiers, person_digest=None)
+
+
 class MinterAdapter:
     """:class:`~issuer.oid4vci.context.Minter` over :class:`CredentialMinter`."""
 
@@ -52,17 +89,15 @@ class MinterAdapter:
         subject: Mapping[str, Any],
         holder: HolderKey,
     ) -> IssuedCredential:
-        sub = subject.get("sub")
         try:
+            kind = self._minter.catalogue.get(configuration_id).kind_name
             binding = HolderBinding(jwk=holder.jwk, did=holder.did)
             minted = self._minter.mint(
                 session,
                 configuration_id=configuration_id,
                 claims=claims,
                 holder=binding,
-                subject=SubjectIdentifiers.from_claims(
-                    claims, person_sub=sub if isinstance(sub, str) else None
-                ),
+                subject=subject_identifiers(kind, claims, subject),
             )
         except HolderBindingError as exc:
             raise InvalidProof(f"the proof key cannot be bound: {exc}") from None

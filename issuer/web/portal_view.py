@@ -22,8 +22,6 @@ from issuer.catalogue import (
     legal_representative_claims,
     public_agent_claims,
 )
-from issuer.catalogue.claims import CertificationMethod as ClaimMethod
-from issuer.company.executive import CertificationMethod
 from issuer.company.models import Mandate
 from issuer.eligibility import (
     CREDENTIAL_KINDS,
@@ -68,11 +66,6 @@ GAIA_X_TEXT: Final[dict[Lang, tuple[str, str]]] = {
         "A presentation (VP-JWT, Gaia-X Loire) of your company as a legal person, to submit "
         "to a Gaia-X compliance service (GXDCH).",
     ),
-}
-
-_CLAIM_METHOD: Final[dict[CertificationMethod, ClaimMethod]] = {
-    "proconnect_acr": "proconnect_certification_dirigeant",
-    "proconnect_roles": "roles_dirigeant",
 }
 
 
@@ -130,9 +123,7 @@ def claims_for(
         method = decision.certification_method
         if method is None or not identity.acr:
             return None
-        return executive_certification_claims(
-            person, unit, method=_CLAIM_METHOD[method], acr=identity.acr
-        )
+        return executive_certification_claims(person, unit, method=method, acr=identity.acr)
     if kind == "public_agent" and establishment is not None:
         return public_agent_claims(person, unit, establishment)
     return None

@@ -37,7 +37,7 @@ def issued(settings: Settings) -> list[str]:
     services = build_services(settings)
     application = create_app(settings, services=services)
     browser = browser_for(application, settings)
-    browser.login("gerant-sarl", "52718463400014")
+    browser.login("gerant-sarl", "52718463400014", certification=True)
     receive(browser, "company_registration_sd_jwt")
     receive(browser, "legal_representative_jwt_vc")
     with services.sessions() as session:

@@ -95,7 +95,8 @@ def test_login_see_eligible_credentials_and_scan_the_offer(server: str) -> None:
             page.goto(f"{server}/")
             page.get_by_role("link", name="Portail émetteur / Issuer portal").click()
             expect(page.get_by_role("heading", name="Portail émetteur")).to_be_visible()
-            page.get_by_role("link", name="Se connecter avec ProConnect").click()
+            # a names-only login cannot get the legal-representative credential
+            page.get_by_role("link", name="Se connecter avec la certification dirigeant").click()
 
             card = page.locator("li.card").filter(has=page.locator("#p-gerant-sarl"))
             card.get_by_role("button", name="Se connecter").click()
@@ -106,8 +107,10 @@ def test_login_see_eligible_credentials_and_scan_the_offer(server: str) -> None:
             expect(page.locator("#org-siret")).to_have_text("52718463400014")
             eligible = page.locator("#kind-legal_representative")
             expect(eligible.locator(".tag.ok")).to_have_text("disponible")
-            refused = page.locator("#kind-executive_certification")
-            expect(refused.locator(".reason")).to_contain_text("certification dirigeant")
+            certified = page.locator("#kind-executive_certification")
+            expect(certified.locator(".tag.ok")).to_have_text("disponible")
+            refused = page.locator("#kind-public_agent")
+            expect(refused.locator(".reason")).to_contain_text("agent public")
 
             page.keyboard.press("Tab")  # keyboard reachable: the skip link comes first
             expect(page.get_by_role("link", name="Aller au contenu")).to_be_focused()

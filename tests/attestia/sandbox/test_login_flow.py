@@ -74,7 +74,9 @@ async def test_certification_required_but_unreachable_is_access_denied(
 ) -> None:
     async with browser(app, settings.base_url) as client:
         picker = await open_picker(client, certification=True)
-        response = await choose(client, picker, "gerant-sarl", siret="52718463400014", acr="eidas1")
+        response = await choose(
+            client, picker, "salarie-sans-mandat", siret="91845372100022", acr="eidas1"
+        )
         assert response.status_code == 403
         assert response.url.path == "/auth/callback"
         assert response.url.params["error"] == "access_denied"

@@ -190,8 +190,12 @@ def test_role_policy(code: str | None, label: str | None, representative: bool) 
 
 
 def test_certification_claim() -> None:
-    assert certification_claim(CERTIFICATION_DIRIGEANT_ACR, []) == "proconnect_acr"
-    assert certification_claim("eidas1", ["dirigeant"]) == "proconnect_roles"
+    """The method names are the catalogue's ``certification_method`` values."""
+    assert (
+        certification_claim(CERTIFICATION_DIRIGEANT_ACR, ["dirigeant"])
+        == "proconnect_certification_dirigeant"
+    )
+    assert certification_claim("eidas1", ["dirigeant"]) == "roles_dirigeant"
     assert certification_claim("eidas1", ["agent_public"]) is None
     assert certification_claim(None, []) is None
 

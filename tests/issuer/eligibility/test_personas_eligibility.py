@@ -1,8 +1,14 @@
-"""Every sandbox persona, against the offline registry: which credentials, and why not."""
+"""Every sandbox persona, against the offline registry: which credentials, and why not.
+
+``CASES`` are plain ProConnect logins, as the portal sees them: userinfo and the id_token
+``acr``, no birth date. ``CIVIL_CASES`` add the civil identity (birth date, gender,
+birthplace) a certified source would give, so that matching compares the birth date.
+"""
 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -31,7 +37,7 @@ CASES: list[tuple[str, str | None, str, dict[str, str]]] = [
         "eidas1",
         {
             CR: "eligible",
-            LR: "eligible",
+            LR: "mandate_unconfirmed",
             EC: "certification_not_presented",
             PA: "not_public_agent",
             GX: "eligible",
@@ -43,11 +49,17 @@ CASES: list[tuple[str, str | None, str, dict[str, str]]] = [
         "eidas1",
         {
             CR: "eligible",
-            LR: "eligible",
+            LR: "mandate_unconfirmed",
             EC: "certification_not_presented",
             PA: "not_public_agent",
             GX: "eligible",
         },
+    ),
+    (
+        "gerant-sarl",
+        None,
+        CERT,
+        {CR: "eligible", LR: "eligible", EC: "eligible", PA: "not_public_agent", GX: "eligible"},
     ),
     (
         "entrepreneur-individuel",
@@ -97,7 +109,7 @@ CASES: list[tuple[str, str | None, str, dict[str, str]]] = [
         "eidas1",
         {
             CR: "eligible",
-            LR: "close_match",
+            LR: "mandate_unconfirmed",
             EC: "certification_not_presented",
             PA: "not_public_agent",
             GX: "eligible",
@@ -139,7 +151,7 @@ CASES: list[tuple[str, str | None, str, dict[str, str]]] = [
         "eidas1",
         {
             CR: "organisation_not_diffusible",
-            LR: "eligible",
+            LR: "mandate_unconfirmed",
             EC: "certification_not_presented",
             PA: "not_public_agent",
             GX: "organisation_not_diffusible",
@@ -172,18 +184,59 @@ CASES: list[tuple[str, str | None, str, dict[str, str]]] = [
 ]
 
 
-def identity_of(persona: Persona, siret: str | None, acr: str) -> AuthenticatedIdentity:
+# the same, with the persona's civil identity (birth date compared where the register has it)
+CIVIL_CASES: list[tuple[str, str | None, str, dict[str, str]]] = [
+    (
+        "homonyme-dirigeant",
+        None,
+        "eidas1",
+        {
+            CR: "eligible",
+            LR: "close_match",
+            EC: "certification_not_presented",
+            PA: "not_public_agent",
+            GX: "eligible",
+        },
+    ),
+    (
+        "presidente-sas",
+        "91845372100022",
+        "eidas1",
+        {
+            CR: "eligible",
+            LR: "eligible",
+            EC: "certification_not_presented",
+            PA: "not_public_agent",
+            GX: "eligible",
+        },
+    ),
+    (
+        "presidente-sas",
+        None,
+        CERT,
+        {CR: "eligible", LR: "eligible", EC: "eligible", PA: "not_public_agent", GX: "eligible"},
+    ),
+]
+
+
+def identity_of(
+    persona: Persona, siret: str | None, acr: str, *, civil: bool = False
+) -> AuthenticatedIdentity:
+    """The persona's login; ``civil`` adds its civil identity (birth date, gender, place)."""
     claims = persona.userinfo(siret, acr)
-    civil = persona.civil_identity
     identity = AuthenticatedIdentity.from_claims(claims, acr=acr)
-    if civil is None:
+    civil_identity = persona.civil_identity if civil else None
+    if civil_identity is None:
         return identity
+    civil_fields = {
+        "birthdate": date.fromisoformat(civil_identity.birthdate),
+        "gender": civil_identity.gender,
+        "birthplace": civil_identity.birthplace,
+    }
     return AuthenticatedIdentity(
         **{
             **{f: getattr(identity, f) for f in AuthenticatedIdentity.__dataclass_fields__},
-            "birthdate": date.fromisoformat(civil.birthdate),
-            "gender": civil.gender,
-            "birthplace": civil.birthplace,
+            **civil_fields,
         }
     )
 
@@ -220,6 +273,23 @@ def test_persona_eligibility(
     assert {kind: outcome(report, kind) for kind in CREDENTIAL_KINDS} == expected
 
 
+@pytest.mark.parametrize(
+    ("persona_id", "siret", "acr", "expected"),
+    [
+        pytest.param(
+            *case, id=f"{case[0]}-{case[1] or 'default'}-{case[2].rsplit('/', 1)[-1]}-civil"
+        )
+        for case in CIVIL_CASES
+    ],
+)
+def test_persona_eligibility_with_civil_identity(
+    persona_id: str, siret: str | None, acr: str, expected: dict[str, str]
+) -> None:
+    persona = load_personas().get(persona_id)
+    report = run(identity_of(persona, siret, acr, civil=True))
+    assert {kind: outcome(report, kind) for kind in CREDENTIAL_KINDS} == expected
+
+
 def test_every_persona_is_covered() -> None:
     assert {case[0] for case in CASES} == {p.id for p in load_personas()}
 
@@ -234,7 +304,7 @@ def test_refusals_carry_french_and_english_sentences() -> None:
 
 def test_close_match_names_the_differing_criterion() -> None:
     persona = load_personas().get("homonyme-dirigeant")
-    decision = run(identity_of(persona, None, "eidas1"))[LR]
+    decision = run(identity_of(persona, None, "eidas1", civil=True))[LR]
     assert decision.match is not None
     assert decision.match.score == 4
     assert decision.match.mismatched == ("birth_date",)
@@ -243,11 +313,65 @@ def test_close_match_names_the_differing_criterion() -> None:
     assert "date de naissance" in decision.reason.message_fr
 
 
+def test_a_namesake_is_not_a_legal_representative_on_names_alone() -> None:
+    """Names-only match at ``eidas1``: refused, with the way to confirm it."""
+    persona = load_personas().get("homonyme-dirigeant")
+    decision = run(identity_of(persona, None, "eidas1"))[LR]
+    assert not decision.eligible
+    assert decision.match is not None
+    assert decision.match.is_match  # the names alone match the director…
+    assert "birth_date" in decision.match.not_compared  # …the birth date was never compared
+    assert decision.reason is not None
+    assert decision.reason.code == "mandate_unconfirmed"
+    assert decision.reason.message_en == (
+        "your name matches a legal representative of SIREN 918453721, but it could not be "
+        "confirmed: log in with ProConnect's « certification dirigeant »"
+    )
+    assert decision.reason.message_fr == (
+        "Votre nom correspond à un représentant légal du SIREN 918453721, mais cela n'a pas "
+        "pu être confirmé : connectez-vous avec la « certification dirigeant » de ProConnect"
+    )
+
+
+def test_the_certification_acr_confirms_a_names_only_match() -> None:
+    persona = load_personas().get("gerant-sarl")
+    decision = run(identity_of(persona, None, CERT))[LR]
+    assert decision.eligible
+    assert decision.match is not None
+    assert "birth_date" not in decision.match.matched  # ProConnect vouched, not our compare
+
+
+def test_the_dirigeant_role_confirms_a_names_only_match() -> None:
+    persona = load_personas().get("entrepreneur-individuel")
+    identity = identity_of(persona, None, "eidas1")
+    assert identity.roles == ("dirigeant",)
+    assert identity.birthdate is None
+    assert run(identity)[LR].eligible
+    assert outcome(run(replace(identity, roles=())), LR) == "mandate_unconfirmed"
+
+
+def test_a_compared_birth_date_confirms_a_match_without_certification() -> None:
+    persona = load_personas().get("presidente-sas")
+    decision = run(identity_of(persona, None, "eidas1", civil=True))[LR]
+    assert decision.eligible
+    assert decision.match is not None
+    assert "birth_date" in decision.match.matched
+
+
+def test_a_non_diffusible_company_still_has_legal_representatives() -> None:
+    """Non-diffusion hides the company's data, not the person's mandate (with the acr)."""
+    persona = load_personas().get("dirigeante-non-diffusible")
+    identity = replace(identity_of(persona, None, "eidas1"), acr=CERT)
+    report = run(identity)
+    assert report[LR].eligible
+    assert outcome(report, CR) == "organisation_not_diffusible"
+
+
 def test_eligible_decisions_carry_their_facts() -> None:
     persona = load_personas().get("presidente-sas")
-    report = run(identity_of(persona, None, CERT))
+    report = run(identity_of(persona, None, CERT, civil=True))
     executive = report[EC]
-    assert executive.certification_method == "proconnect_acr"
+    assert executive.certification_method == "proconnect_certification_dirigeant"
     assert executive.match is not None
     assert executive.match.mandate.role_code == "73"
     assert set(executive.match.matched) == {
@@ -283,9 +407,7 @@ def test_stale_data_makes_nothing_eligible() -> None:
     assert outcome(report, CR) == "stale_data"
     reason = report[CR].reason
     assert reason is not None
-    assert reason.message_en == (
-        "data from offline:recherche-entreprises older than 24 hours"
-    )
+    assert reason.message_en == ("data from offline:recherche-entreprises older than 24 hours")
 
 
 @pytest.mark.parametrize(

@@ -28,7 +28,8 @@ def test_catalogue_has_the_required_personas() -> None:
     assert len(catalogue) >= 8
     assert [p.id for p in catalogue.administrators] == ["administrateur-registre"]
     assert catalogue.get("presidente-sas").can_reach(CERTIFICATION_DIRIGEANT_ACR)
-    assert not catalogue.get("gerant-sarl").can_reach(CERTIFICATION_DIRIGEANT_ACR)
+    assert catalogue.get("gerant-sarl").can_reach(CERTIFICATION_DIRIGEANT_ACR)
+    assert not catalogue.get("salarie-sans-mandat").can_reach(CERTIFICATION_DIRIGEANT_ACR)
 
 
 def test_userinfo_renders_proconnect_claims() -> None:
@@ -42,7 +43,7 @@ def test_userinfo_renders_proconnect_claims() -> None:
 
 
 def test_userinfo_refuses_a_siret_or_acr_the_persona_does_not_have() -> None:
-    persona = load_personas().get("gerant-sarl")
+    persona = load_personas().get("salarie-sans-mandat")
     with pytest.raises(PersonaError):
         persona.userinfo("91845372100014")
     with pytest.raises(PersonaError):

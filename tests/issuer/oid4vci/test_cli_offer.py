@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 
@@ -10,7 +11,10 @@ from typer.testing import CliRunner
 
 from attestia.cli import app
 from attestia.cli_offer import OfferCommandError, configuration_id_for, persona_claims
+from attestia.sandbox.personas import load_personas
 from issuer.catalogue import check_claims, load_catalogue
+from issuer.company import OfflineRegistry
+from issuer.web.portal_view import mandate_digest
 from tests.wallet.offer import parse_offer_uri
 
 CATALOGUE = load_catalogue("http://127.0.0.1:8000")
@@ -29,6 +33,36 @@ def test_persona_claims_fit_the_kind(persona: str, kind: str) -> None:
     claims, subject = persona_claims(persona, kind)
     check_claims(CATALOGUE.kinds[kind], claims)
     assert subject["sub"]
+
+
+@pytest.mark.parametrize("kind", ["legal_representative", "executive_certification"])
+def test_mandate_kinds_carry_the_register_name_digest(kind: str) -> None:
+    """As the portal does: the minter records ``subject["mandate_digest"]`` for revalidate."""
+    persona = load_personas().get("presidente-sas")
+    mandates = asyncio.run(OfflineRegistry().mandates(persona.default_siret[:9]))
+    (mandate,) = [
+        m for m in mandates.items if m.name is not None and m.name.birth_name == "DURAND-LEFÈVRE"
+    ]
+    claims, subject = persona_claims("presidente-sas", kind)
+    assert subject["mandate_digest"] == mandate_digest(mandate)
+    if kind == "executive_certification":
+        assert claims["certification_method"] == "proconnect_certification_dirigeant"
+
+
+def test_other_kinds_carry_no_mandate_digest() -> None:
+    _, subject = persona_claims("presidente-sas", "company_registration")
+    assert "mandate_digest" not in subject
+
+
+def test_the_gerante_reaches_the_legal_representative_credential() -> None:
+    claims, subject = persona_claims("gerant-sarl", "legal_representative")
+    assert claims["siren"] == "527184634"
+    assert subject["mandate_digest"]
+
+
+def test_the_namesake_is_refused() -> None:
+    with pytest.raises(OfferCommandError, match="close_match"):
+        persona_claims("homonyme-dirigeant", "legal_representative")
 
 
 def test_refusal_names_the_reason() -> None:

@@ -59,7 +59,7 @@ def status_of(app: FastAPI, credential_id: str) -> int:
 def test_issued_credentials_listed_then_revoked_by_holder(
     app: FastAPI, browser: Browser, settings: Settings
 ) -> None:
-    browser.login("gerant-sarl", "52718463400014")
+    browser.login("gerant-sarl", "52718463400014", certification=True)
     assert "Aucune attestation" in browser.client.get("/issuer/credentials").text
     receive(browser, "legal_representative_sd_jwt")
     listing = browser.client.get("/issuer/credentials").text

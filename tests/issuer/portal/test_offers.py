@@ -67,6 +67,12 @@ def test_offer_for_a_refused_kind_is_refused(browser: Browser, services: Service
     )
     assert answer.status_code == 403
     assert "ProConnect n&#39;a pas certifié" in answer.text
+    names_only = browser.client.post(
+        "/issuer/offers",
+        data={"csrf_token": browser.csrf(page), "configuration_id": "legal_representative_sd_jwt"},
+    )
+    assert names_only.status_code == 403
+    assert "connectez-vous avec la « certification dirigeant »" in names_only.text
     unknown = browser.client.post(
         "/issuer/offers",
         data={"csrf_token": browser.csrf(page), "configuration_id": "no_such_configuration"},
@@ -76,7 +82,7 @@ def test_offer_for_a_refused_kind_is_refused(browser: Browser, services: Service
 
 
 def test_offer_page_qr_png_decodes_to_the_offer_uri(browser: Browser, settings: Settings) -> None:
-    page = browser.login("gerant-sarl", "52718463400014")
+    page = browser.login("gerant-sarl", "52718463400014", certification=True)
     uri, tx_code, png_path = create(browser, "legal_representative_sd_jwt", page)
     assert uri.startswith("openid-credential-offer://?credential_offer_uri=")
     assert len(tx_code) == 6

@@ -53,8 +53,9 @@ CASES = [
     Case(
         "gerant-sarl",
         "52718463400014",
-        ("company_registration", "legal_representative", "gaia_x_participant"),
+        ("company_registration", "gaia_x_participant"),
         {
+            "legal_representative": "mandate_unconfirmed",
             "executive_certification": "certification_not_presented",
             "public_agent": "not_public_agent",
         },
@@ -63,7 +64,33 @@ CASES = [
             "527184634",
             "Gérant",
             "ProConnect n&#39;a pas certifié",
+            "Votre nom correspond à un représentant légal du SIREN 527184634, mais cela "
+            "n&#39;a pas pu être confirmé : connectez-vous avec la « certification dirigeant » "
+            "de ProConnect",
         ),
+    ),
+    Case(
+        "gerant-sarl",
+        "52718463400014",
+        (
+            "company_registration",
+            "legal_representative",
+            "executive_certification",
+            "gaia_x_participant",
+        ),
+        {"public_agent": "not_public_agent"},
+        ("BOULANGERIE L&#39;EPI D&#39;OR", "Gérant"),
+        certification=True,
+    ),
+    Case(
+        "homonyme-dirigeant",
+        "91845372100014",
+        ("company_registration", "gaia_x_participant"),
+        {
+            "legal_representative": "mandate_unconfirmed",
+            "executive_certification": "certification_not_presented",
+        },
+        ("mais cela n&#39;a pas pu être confirmé",),
     ),
     Case(
         "presidente-sas",
@@ -112,14 +139,19 @@ CASES = [
     Case(
         "dirigeante-non-diffusible",
         "88412095700011",
-        ("legal_representative",),
-        {"company_registration": "organisation_not_diffusible"},
+        (),
+        {
+            "company_registration": "organisation_not_diffusible",
+            "legal_representative": "mandate_unconfirmed",
+        },
         ("non diffusible",),
     ),
 ]
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.persona)
+@pytest.mark.parametrize(
+    "case", CASES, ids=lambda c: c.persona + ("-certification" if c.certification else "")
+)
 def test_eligible_credentials_and_refusal_reasons(browser: Browser, case: Case) -> None:
     page = browser.login(case.persona, case.siret, certification=case.certification)
     for kind in case.eligible:
@@ -132,13 +164,35 @@ def test_eligible_credentials_and_refusal_reasons(browser: Browser, case: Case) 
     assert case.siret[:9] in page
 
 
-def test_offer_buttons_for_each_format_of_eligible_kinds_only(browser: Browser) -> None:
-    page = browser.login("gerant-sarl", "52718463400014")
-    for kind in ("company_registration", "legal_representative"):
+@pytest.mark.parametrize(
+    ("certification", "offered", "not_offered"),
+    [
+        pytest.param(
+            False,
+            ("company_registration",),
+            ("legal_representative", "executive_certification", "public_agent"),
+            id="eidas1",
+        ),
+        pytest.param(
+            True,
+            ("company_registration", "legal_representative", "executive_certification"),
+            ("public_agent",),
+            id="certification",
+        ),
+    ],
+)
+def test_offer_buttons_for_each_format_of_eligible_kinds_only(
+    browser: Browser,
+    certification: bool,
+    offered: tuple[str, ...],
+    not_offered: tuple[str, ...],
+) -> None:
+    page = browser.login("gerant-sarl", "52718463400014", certification=certification)
+    for kind in offered:
         for suffix in ("sd_jwt", "jwt_vc", "ldp_vc"):
             assert f'data-configuration="{kind}_{suffix}"' in page
-    assert 'data-configuration="executive_certification_sd_jwt"' not in page
-    assert 'data-configuration="public_agent_sd_jwt"' not in page
+    for kind in not_offered:
+        assert f'data-configuration="{kind}_sd_jwt"' not in page
 
 
 def test_refusal_reason_in_english(browser: Browser) -> None:
@@ -152,6 +206,16 @@ def test_person_and_mandate_match_summary(browser: Browser) -> None:
     page = browser.login("gerant-sarl", "52718463400014")
     assert "Eloise Marie d&#39;Almeida" in page
     assert "concordance au registre : nom, prénom" in page
+    assert "non comparés : sexe, date de naissance, lieu de naissance" in page
+
+
+def test_names_only_refusal_in_english(browser: Browser) -> None:
+    browser.login("gerant-sarl", "52718463400014")
+    page = browser.client.get("/issuer/", params={"lang": "en"}).text
+    assert (
+        "your name matches a legal representative of SIREN 527184634, but it could not be "
+        "confirmed: log in with ProConnect&#39;s « certification dirigeant »"
+    ) in page
 
 
 def test_register_outage_is_a_503_page_and_no_offer(

@@ -1,5 +1,8 @@
 """``issuer.revalidation``: credentials issued through the portal, re-checked against
-registers that changed since (ceased company, ended or vanished mandate) or are down."""
+registers that changed since (ceased company, ended or vanished mandate) or are down.
+
+The gérante logs in with the certification dirigeant: a names-only login could not get
+the legal-representative credential (:mod:`issuer.eligibility.rules`)."""
 
 from __future__ import annotations
 
@@ -10,9 +13,10 @@ import pytest
 from fastapi import FastAPI
 
 from credentials.status_list.token import TokenStatus
-from issuer.company import CompanyRegistry, OfflineRegistry
+from issuer.company import CompanyRegistry, Mandate, OfflineRegistry
 from issuer.revalidation import Summary, revalidate
-from issuer.status import get_credential
+from issuer.status import get_credential, person_digest
+from issuer.web.portal_view import mandate_digest
 from tests.issuer.portal.conftest import Browser, DownRegistry
 from tests.issuer.portal.registries import CeasedRegistry, MandatesChanged
 from tests.issuer.portal.test_credentials import receive, status_of
@@ -24,7 +28,7 @@ PRESIDENTE_SIREN = "918453721"
 @pytest.fixture
 def issued(app: FastAPI, browser: Browser) -> dict[str, str]:
     """configuration id → credential id, for the gérante (SARL) and the présidente (SAS)."""
-    browser.login("gerant-sarl", "52718463400014")
+    browser.login("gerant-sarl", "52718463400014", certification=True)
     receive(browser, "company_registration_sd_jwt")
     receive(browser, "legal_representative_sd_jwt")
     browser.client.cookies.clear()
@@ -112,19 +116,43 @@ def test_an_ended_mandate_revokes_only_the_mandate_credentials(
     assert state(app, issued[f"legal_representative_sd_jwt:{GERANTE_SIREN}"]) == "valid"
 
 
-def test_a_vanished_mandate_revokes_the_representative_but_not_the_executive(
+def test_a_vanished_mandate_revokes_the_representative_and_the_executive(
     app: FastAPI, issued: dict[str, str]
 ) -> None:
     registry = MandatesChanged(
         PRESIDENTE_SIREN, "DURAND-LEFÈVRE", remove=True, until=date(2026, 2, 1)
     )
     summary = run(app, registry)
-    (revoked,) = summary.revoked
-    assert revoked.credential.configuration_id == "legal_representative_ldp_vc"
-    assert revoked.code == "mandate_not_found"
-    (kept,) = summary.unverifiable
-    assert kept.credential.configuration_id == "executive_certification_sd_jwt"
-    assert kept.code == "person_not_matched"
+    revoked = {o.credential.configuration_id: o for o in summary.revoked}
+    assert set(revoked) == {"executive_certification_sd_jwt", "legal_representative_ldp_vc"}
+    assert {o.code for o in revoked.values()} == {"mandate_not_found"}
+    assert summary.unverifiable == []
+    executive = issued[f"executive_certification_sd_jwt:{PRESIDENTE_SIREN}"]
+    assert state(app, executive) == "revoked"
+    assert status_of(app, executive) == TokenStatus.INVALID
+
+
+async def _presidente_mandate() -> Mandate:
+    mandates = await OfflineRegistry().mandates(PRESIDENTE_SIREN)
+    (mandate,) = [
+        m for m in mandates.items if m.name is not None and m.name.birth_name == "DURAND-LEFÈVRE"
+    ]
+    return mandate
+
+
+def test_mandate_credentials_record_the_register_name_digest(
+    app: FastAPI, issued: dict[str, str]
+) -> None:
+    """The row keeps the digest of the mandate as the register spells it (what revalidate
+    recomputes), for the executive certification too, whose claims hold ProConnect names."""
+    expected = mandate_digest(asyncio.run(_presidente_mandate()))
+    for configuration_id in ("executive_certification_sd_jwt", "legal_representative_ldp_vc"):
+        with app.state.issuer.sessions() as session:
+            row = get_credential(session, issued[f"{configuration_id}:{PRESIDENTE_SIREN}"])
+            assert row is not None
+            assert row.person_digest == expected, configuration_id
+    # the register's spelling, not the ProConnect claims' (which carry no birth date)
+    assert expected != person_digest("Camille Hélène", "DURAND-LEFÈVRE")
 
 
 def test_an_outage_revokes_nothing(app: FastAPI, issued: dict[str, str]) -> None:
