@@ -92,6 +92,9 @@ class Cluster:
             "ATTESTIA_BASE_URL": self.base_url,
             "ATTESTIA_MASTER_KEY": master,
             "ATTESTIA_LOG_LEVEL": "WARNING",
+            # The simulated wallets stand for many wallets but share one loopback address:
+            # the per-address Token Endpoint budget would measure the limiter, not the system.
+            "ATTESTIA_OID4VCI_TOKEN_RATE_PER_SECOND": "0",
             # did:web over plain http in dev: the resolver matches host:port, the fetcher host.
             "ATTESTIA_DEV_ALLOWED_HOSTS": json.dumps(
                 ["127.0.0.1", "localhost", *(f"127.0.0.1:{p}" for p in self.ports)]
