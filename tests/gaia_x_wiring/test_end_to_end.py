@@ -78,6 +78,7 @@ def test_tampered_loire_presentation_fails(deployment: Deployment) -> None:
 
 
 def test_download_requires_login(deployment: Deployment) -> None:
+    deployment.client.cookies.clear()
     answer = deployment.client.get("/issuer/gaia-x/participant.tagus.json")
     assert answer.status_code == 401
     assert answer.json()["error"] == "login_required"
