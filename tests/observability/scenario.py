@@ -177,6 +177,8 @@ def issue(http: httpx.Client, uri: str, tx_code: str, secrets: Secrets) -> tuple
     key, private_jwk = holder_key()
     credentials, notification_id = wallet.credentials(token, [key], configuration_id=CONFIGURATION)
     secrets.add("notification_id", notification_id)
+    assert notification_id is not None
+    assert wallet.notify(token, notification_id, "credential_accepted").status_code == 204
     credential = str(credentials[0])
     secrets.add("credential", credential)
     for part in credential.split("~")[1:]:
@@ -290,5 +292,9 @@ def run(
     credential, holder_jwk = issue(http, uri, tx_code, secrets)
     if code_offer is not None:
         issue_by_authorization_code(http, code_offer(), secrets)
+    checked = http.post(
+        f"{base_url}/verifier/credentials/verify", json={"verifiableCredential": credential}
+    )
+    assert checked.status_code == 200, checked.text
     result = present(http, base_url, data_dir, credential, holder_jwk, secrets)
     return secrets, result
