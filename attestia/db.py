@@ -41,6 +41,7 @@ class AttestiaBase(DeclarativeBase):
 def all_metadata() -> list[MetaData]:
     """The metadata of every package whose tables Alembic manages."""
     import attestia.models  # noqa: F401  (registers the tables)
+    import issuer.gaia_x.models
     import issuer.oid4vci.models
     import issuer.status.models  # noqa: F401
     import verifier.oid4vp.models  # noqa: F401

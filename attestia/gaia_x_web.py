@@ -52,7 +52,7 @@ from issuer.gaia_x import (
     TagusBundle,
     submit_participant,
 )
-from issuer.gaia_x.models import GaiaXComplianceRecord, latest_compliance
+from issuer.gaia_x.models import latest_compliance
 from issuer.gaia_x.web import GaiaXPortal, build_router
 from issuer.minting.services import IssuerServices
 from issuer.web import oid4vci as oid4vci_routes
@@ -230,21 +230,12 @@ def _submit(request: Request) -> Any:
     return stored
 
 
-def ensure_compliance_table(app: FastAPI) -> None:
-    """Create the compliance-credential table in dev (no migration exists for it yet)."""
-    services = app.state.services
-    if not services.settings.is_production:
-        GaiaXComplianceRecord.__table__.create(services.engine, checkfirst=True)  # type: ignore[attr-defined]
-
-
 def start_gaia_x(app: FastAPI) -> None:
     """At start: the x5u chain of the active RSA key (production refuses to start without a
-    matching operator chain: :class:`~issuer.gaia_x.CertificateChainError`), and in dev the
-    compliance-credential table."""
+    matching operator chain: :class:`~issuer.gaia_x.CertificateChainError`)."""
     chains = GaiaXChains(app.state.services.settings, app.state.services.keys)
     chains.current()
     app.state.gaia_x_chains = chains
-    ensure_compliance_table(app)
 
 
 def install_gaia_x(app: FastAPI) -> None:
