@@ -43,6 +43,7 @@ from attestia.gaia_x_wiring import (
     record_bundle,
 )
 from attestia.issuer_wiring import company_registry
+from credentials.oauth_errors import error_responses
 from issuer.eligibility import AuthenticatedIdentity, Decision, evaluate
 from issuer.gaia_x import (
     ComplianceClient,
@@ -138,7 +139,17 @@ def build_extra_router() -> APIRouter:
     """The Tagus download and the compliance submission."""
     router = APIRouter(tags=["gaia-x"])
 
-    @router.get(TAGUS_PATH, summary="Gaia-X Tagus presentation of the logged-in company")
+    @router.get(
+        TAGUS_PATH,
+        summary="Gaia-X Tagus presentation of the logged-in company",
+        responses=error_responses(
+            {
+                401: "login_required",
+                403: "not_eligible",
+                422: "the participant credential could not be built",
+            }
+        ),
+    )
     async def tagus_presentation(request: Request) -> Response:
         try:
             bundle = await run_in_threadpool(issue_bundle, request, "tagus")
@@ -154,7 +165,21 @@ def build_extra_router() -> APIRouter:
             },
         )
 
-    @router.post(COMPLIANCE_PATH, summary="Submit the company to the Gaia-X compliance service")
+    @router.post(
+        COMPLIANCE_PATH,
+        summary="Submit the company to the Gaia-X compliance service",
+        response_class=RedirectResponse,
+        status_code=303,
+        responses=error_responses(
+            {
+                401: "login_required",
+                403: "invalid_csrf or not_eligible",
+                404: "not_configured: no compliance service is configured",
+                422: "the compliance service rejected the participant",
+                502: "compliance_unavailable: the compliance service could not be reached",
+            }
+        ),
+    )
     async def submit(request: Request) -> Response:
         settings = request.app.state.settings
         if not settings.gaia_x_compliance_url:
@@ -182,7 +207,13 @@ def build_extra_router() -> APIRouter:
             return _error(401, "login_required", "log in with ProConnect first")
         return RedirectResponse(COMPLIANCE_PATH, status_code=303, headers=NO_STORE)
 
-    @router.get(COMPLIANCE_PATH, summary="The company's latest Gaia-X compliance credential")
+    @router.get(
+        COMPLIANCE_PATH,
+        summary="The company's latest Gaia-X compliance credential",
+        responses=error_responses(
+            {401: "login_required", 404: "no compliance credential was obtained yet"}
+        ),
+    )
     async def show(request: Request) -> Response:
         claims = sessions.current_identity(request)
         siren = claims.get("siren") if claims else None

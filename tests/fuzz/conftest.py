@@ -7,17 +7,40 @@ deployment sees too. Tests that count rows take their snapshot around each examp
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, settings
 from sqlalchemy import inspect, text
 
 from attestia.app import create_app
 from attestia.settings import load_settings
 
 BASE_URL = "http://testserver"
+
+#: ``scripts/fuzz.py`` scales the property tests with this; CI runs them at scale 1.
+SCALE = max(1, int(os.environ.get("ATTESTIA_FUZZ_SCALE", "1")))
+#: a seed for a randomised run (``scripts/fuzz.py --seed``); unset: derandomized
+SEED = os.environ.get("ATTESTIA_FUZZ_SEED")
+
+
+def fuzz_settings(max_examples: int) -> settings:
+    """Hypothesis settings for the fuzz tests: ``max_examples`` × :data:`SCALE`, no
+    deadline, no example database, derandomized unless a seed is given."""
+    return settings(
+        max_examples=max_examples * SCALE,
+        deadline=None,
+        derandomize=SEED is None,
+        database=None,
+        suppress_health_check=[
+            HealthCheck.function_scoped_fixture,
+            HealthCheck.too_slow,
+            HealthCheck.filter_too_much,
+        ],
+    )
 
 
 @pytest.fixture(scope="module")

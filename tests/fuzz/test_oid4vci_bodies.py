@@ -15,12 +15,12 @@ from urllib.parse import urlencode
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from issuer.oid4vci.credential_offer import create_offer
 from issuer.web.oid4vci import context_for
-from tests.fuzz.conftest import row_counts
+from tests.fuzz.conftest import fuzz_settings, row_counts
 from tests.issuer.minting.samples import claims_for
 
 PRE_AUTHORIZED = "urn:ietf:params:oauth:grant-type:pre-authorized_code"
@@ -51,13 +51,7 @@ CREDENTIAL_CODES = {
     "use_dpop_nonce",
     "invalid_request",
 }
-FUZZ = settings(
-    max_examples=120,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+FUZZ = fuzz_settings(120)
 
 text = st.text(max_size=40) | st.sampled_from(["", " ", "null", "{}", "[]", "\x00", "é" * 5])
 json_values = st.recursive(

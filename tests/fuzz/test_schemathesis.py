@@ -16,7 +16,7 @@ RFC 3339 instants, a DID that exists), so schema-valid input is rightly refused 
 
 The run is bounded for CI (``ATTESTIA_FUZZ_EXAMPLES`` examples per operation and mode,
 default 6, derandomized so a failure reproduces); ``scripts/fuzz.py --examples N`` runs
-the same test longer.
+the same test longer, optionally with ``--seed`` for new inputs.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from typing import Any
 import pytest
 import schemathesis
 from fastapi import FastAPI
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, given, seed, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -42,6 +42,7 @@ from schemathesis.specs.openapi.checks import (
 
 from attestia.app import create_app
 from attestia.settings import Settings
+from tests.fuzz.conftest import SEED
 from trust_registry.web.rate_limit import TokenBucketLimiter
 
 EXAMPLES = int(os.environ.get("ATTESTIA_FUZZ_EXAMPLES", "6"))
@@ -106,7 +107,7 @@ def test_operation_conforms(api_schema: Any, label: str, mode: GenerationMode) -
 
     @settings(
         max_examples=EXAMPLES,
-        derandomize=True,
+        derandomize=SEED is None,
         deadline=None,
         database=None,
         phases=[Phase.explicit, Phase.generate],  # no shrinking: each call is a request
@@ -116,4 +117,6 @@ def test_operation_conforms(api_schema: Any, label: str, mode: GenerationMode) -
     def run(case: Any) -> None:
         case.call_and_validate(checks=CHECKS, allow_redirects=False)
 
+    if SEED is not None:
+        run = seed(int(SEED))(run)
     run()

@@ -17,20 +17,14 @@ from urllib.parse import quote, urlsplit
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.fuzz.conftest import row_counts
+from tests.fuzz.conftest import fuzz_settings, row_counts
 from verifier.oid4vp.errors import Oid4vpError
 
 OID4VP_CODES = {cls.error for cls in Oid4vpError.__subclasses__()} | {"invalid_request"}
-FUZZ = settings(
-    max_examples=100,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+FUZZ = fuzz_settings(100)
 QUERY = {
     "credentials": [
         {
