@@ -101,19 +101,23 @@ def run(
                         and count == max(clients)
                         else None
                     )
-                    result = run_load(
-                        LoadConfig(
-                            database_url=url,
-                            servers=1 if kind == "SQLite" else 2,
-                            wallets=count,
-                            duration=seconds,
-                            scenario=scenario,  # type: ignore[arg-type]
-                            configurations=(configuration,),
-                            replay_every=0,
-                            workdir=Path(tmp),
-                            profile_dir=profiling,
+                    try:
+                        result = run_load(
+                            LoadConfig(
+                                database_url=url,
+                                servers=1 if kind == "SQLite" else 2,
+                                wallets=count,
+                                duration=seconds,
+                                scenario=scenario,  # type: ignore[arg-type]
+                                configurations=(configuration,),
+                                replay_every=0,
+                                workdir=Path(tmp),
+                                profile_dir=profiling,
+                            )
                         )
-                    )
+                    except RuntimeError as exc:  # a server that does not start: say so, go on
+                        progress(f"  -> not measured: {str(exc).splitlines()[0]}")
+                        continue
                 if scenario == "issue":
                     rows.append(_row(what, kind, result, ISSUANCE, f"issuance {configuration}"))
                 else:
