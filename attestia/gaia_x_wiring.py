@@ -10,7 +10,8 @@
 - Bundles for the logged-in company (:func:`participant_bundle`), recorded in the register
   (:func:`record_bundle`): the portal's Loire VP-JWT and Tagus presentation downloads, and
   submission to the configured compliance service (:mod:`attestia.gaia_x_web`).
-- The verifier (:func:`gaia_x_verification`): shapes, ISO 3166-2 list and trust anchors from
+- The verifier (:func:`gaia_x_verification`): shapes, ISO 3166-2 list, trust anchors and
+  the hosts whose x5u may be plain http (the dev allow-list, dev mode only) from
   settings. Without shapes, the ``shacl`` check *fails* ("no SHACL shapes are configured")
   in production and is *skipped* (reported as passed with that reason) in dev, so that the
   sandbox verifies what it issues without the Gaia-X files; production must configure them.
@@ -222,6 +223,11 @@ def _read_anchors(path: Path) -> tuple[x509.Certificate, ...]:
         raise CertificateChainError(f"cannot read Gaia-X trust anchors {path}: {exc}") from None
 
 
+def dev_http_hosts(settings: Settings) -> frozenset[str]:
+    """Hosts whose x5u chain may be fetched over plain http: the dev allow-list, in dev only."""
+    return frozenset() if settings.is_production else frozenset(settings.dev_allowed_hosts)
+
+
 def gaia_x_verification(
     settings: Settings,
     *,
@@ -254,7 +260,9 @@ def gaia_x_verification(
         subdivision_codes=codes,
         fetcher=fetcher,
         chain_policy=ChainPolicy(
-            anchors=anchors, accept_dev_chains=settings.accepts_dev_gaia_x_chains
+            anchors=anchors,
+            accept_dev_chains=settings.accepts_dev_gaia_x_chains,
+            http_hosts=dev_http_hosts(settings),
         ),
         require_shacl=True,
     )

@@ -77,13 +77,14 @@ def resolve_did_web(
 
     The fetch goes through ``fetcher`` (in production the SSRF-guarded
     :class:`credentials.net.SafeFetcher`); ``http_hosts`` are dev hosts served over plain
-    http. The document must be a JSON object whose ``id`` is exactly ``did`` (so that a
-    host cannot answer for another DID). Fetch failures are :class:`KeyResolutionError`
-    chained to their cause.
+    http, each ``host`` or ``host:port`` exactly (as :class:`credentials.net.FetchPolicy`
+    reads its ``dev_hosts``). The document must be a JSON object whose ``id`` is exactly
+    ``did`` (so that a host cannot answer for another DID). Fetch failures are
+    :class:`KeyResolutionError` chained to their cause.
     """
     url = did_web_to_url(did)
-    host = urlsplit(url).netloc
-    if host in http_hosts:
+    parts = urlsplit(url)
+    if parts.netloc in http_hosts or parts.hostname in http_hosts:
         url = did_web_to_url(did, scheme="http")
     try:
         document = fetcher.fetch(url, accept=DID_JSON_ACCEPT, max_bytes=max_bytes)

@@ -11,6 +11,13 @@ Here: the leaf's key equals the JWK; every certificate is within its validity pe
 certificate is one of the configured anchors or is issued by one. A self-signed root that is
 no anchor is accepted only with ``accept_dev_chains`` (development chains such as the one
 this project's issuer generates), and the check says so.
+
+The chain is fetched over https. Plain http is allowed only for the hosts of
+``ChainPolicy.http_hosts`` (``host`` or ``host:port``, exactly): the deployment's dev
+allow-list, empty in production, so that a development deployment on
+``http://127.0.0.1:8000`` verifies its own presentations. The fetcher still applies its own
+SSRF policy to every URL (:class:`credentials.net.SafeFetcher` refuses http and private
+addresses outside its own dev allow-list).
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
+from urllib.parse import urlsplit
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
@@ -41,10 +49,12 @@ class X5uChainError(CredentialError):
 
 @dataclass(frozen=True, slots=True)
 class ChainPolicy:
-    """Trust anchors and whether unanchored self-signed (development) chains pass."""
+    """Trust anchors, whether unanchored self-signed (development) chains pass, and the
+    hosts whose ``x5u`` may be plain http (development only)."""
 
     anchors: tuple[x509.Certificate, ...] = ()
     accept_dev_chains: bool = False
+    http_hosts: frozenset[str] = frozenset()
 
 
 def _spki(key: Any) -> bytes:
@@ -70,9 +80,31 @@ def _is_ca(certificate: x509.Certificate) -> bool:
     return constraints.value.ca
 
 
-def fetch_chain(url: str, fetcher: Fetcher) -> list[x509.Certificate]:
-    """GET the PEM chain at ``url`` (https only) through the SSRF-guarded fetcher."""
-    if not url.startswith("https://"):
+def _allowed_url(url: str, http_hosts: frozenset[str]) -> bool:
+    """https, or http to a host (or ``host:port``) of ``http_hosts``."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return False
+    scheme, host = parts.scheme.lower(), parts.hostname
+    if not host:
+        return False
+    if scheme == "https":
+        return True
+    if scheme != "http":
+        return False
+    return host in http_hosts or f"{host}:{port if port is not None else 80}" in http_hosts
+
+
+def fetch_chain(
+    url: str, fetcher: Fetcher, *, http_hosts: frozenset[str] = frozenset()
+) -> list[x509.Certificate]:
+    """GET the PEM chain at ``url`` through the SSRF-guarded fetcher.
+
+    ``url`` must be https, or http to one of ``http_hosts`` (the dev allow-list).
+    """
+    if not _allowed_url(url, http_hosts):
         raise X5uChainError("x5u must be an https URL")
     try:
         document = fetcher.fetch(
@@ -138,4 +170,5 @@ def check_x5u(
         raise X5uChainError("The x5u parameter is expected to be set in the JWK")
     if fetcher is None:
         raise X5uChainError("no fetcher is configured to retrieve x5u chains")
-    return check_chain(jwk, fetch_chain(url, fetcher), policy=policy, now=now)
+    certificates = fetch_chain(url, fetcher, http_hosts=policy.http_hosts)
+    return check_chain(jwk, certificates, policy=policy, now=now)
