@@ -21,6 +21,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from attestia.logging_setup import request_id_var
 from credentials.oauth_errors import ProtocolError, error_responses
 
 logger = logging.getLogger("attestia.errors")
@@ -105,4 +106,11 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         logger.exception("unhandled error on %s %s", request.method, request.url.path)
-        return error_response(500, "server_error", "internal error; see the server log")
+        request_id = request_id_var.get()
+        headers = {"X-Request-ID": request_id} if request_id != "-" else None
+        return error_response(
+            500,
+            "server_error",
+            f"internal error; see the server log (request {request_id})",
+            headers,
+        )
