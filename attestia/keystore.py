@@ -56,6 +56,9 @@ REQUIRED_KEYS: Final[tuple[tuple[Purpose, KeyType], ...]] = (
     ("registry", "P-256"),
 )
 PURPOSES: Final = frozenset(purpose for purpose, _ in REQUIRED_KEYS)
+#: Keys created on demand that are not verification methods of the deployment's DID
+#: (``proconnect``: the client key for ``private_key_jwt``, published at /auth/jwks.json).
+UNPUBLISHED_PURPOSES: Final = frozenset({"proconnect"})
 
 _CHECK_PLAINTEXT: Final = b"attestia key store check value v1"
 _FORMAT_VERSION: Final = b"\x01"
@@ -251,7 +254,7 @@ class KeyStore:
 
     def rotate(self, purpose: Purpose, key_type: KeyType | None = None) -> list[KeyInfo]:
         """Retire the active key(s) of ``purpose`` and create new ones, in one transaction."""
-        if purpose not in PURPOSES:
+        if purpose not in PURPOSES | UNPUBLISHED_PURPOSES:
             raise KeyStoreError(f"unknown purpose {purpose!r}", code="unknown_purpose")
         self.check_master_key()
         created: list[KeyInfo] = []
@@ -284,9 +287,15 @@ class KeyStore:
             return [_info(row) for row in rows]
 
     def published_keys(self) -> list[PublishedKey]:
-        """Every active and retired key, for the DID document."""
+        """Every active and retired key of the DID's purposes, for the DID document."""
         with self._sessions() as session:
-            rows = list(session.scalars(select(SigningKey).order_by(SigningKey.created_at)))
+            rows = list(
+                session.scalars(
+                    select(SigningKey)
+                    .where(SigningKey.purpose.in_(PURPOSES))
+                    .order_by(SigningKey.created_at)
+                )
+            )
         return [PublishedKey(row.kid, public_key_from_jwk(row.public_jwk)) for row in rows]
 
 

@@ -141,3 +141,12 @@ def test_missing_master_key_file_is_never_regenerated(tmp_path: Path) -> None:
 def test_malformed_configured_master_key(value: str, tmp_path: Path) -> None:
     with pytest.raises(KeyStoreError, match="ATTESTIA_MASTER_KEY"):
         load_master_key(configured=value, key_file=tmp_path / "x", create=True)
+
+
+def test_client_keys_stay_out_of_the_did_document(database_url: str) -> None:
+    store = _store(database_url, os.urandom(32))
+    store.ensure_keys()
+    store.ensure_keys([("proconnect", "P-256")])
+    client_kid = store.signer("proconnect", "P-256").kid.split("#")[1]
+    assert client_kid not in {key.fragment for key in store.published_keys()}
+    assert store.rotate("proconnect")
