@@ -55,7 +55,11 @@ FUZZ = fuzz_settings(120)
 
 text = st.text(max_size=40) | st.sampled_from(["", " ", "null", "{}", "[]", "\x00", "é" * 5])
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | text,
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | text,
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(text, inner, max_size=4),
     max_leaves=12,
 )

@@ -38,7 +38,11 @@ QUERY = {
 
 text = st.text(max_size=30) | st.sampled_from(["", "null", "{}", "[]", "~", "a.b.c", "é"])
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | text,
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | text,
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(text, inner, max_size=4),
     max_leaves=12,
 )
