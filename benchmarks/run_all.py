@@ -185,7 +185,10 @@ def render(
     total, leaves, categories = profiled
     lines += [
         "",
-        "## Where the time goes (py-spy, servers during SD-JWT VC issuance, PostgreSQL, 8 clients)",
+        "## Where the time goes (py-spy)",
+        "",
+        "Wall-clock stacks of both servers during a separate SD-JWT VC issuance run",
+        "(PostgreSQL, 8 clients); sampling costs CPU, so that run's rate is not reported.",
         "",
     ]
     if total:
