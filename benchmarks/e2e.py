@@ -11,6 +11,7 @@ Each run also gives the peak RSS of the server processes and the invariant check
 from __future__ import annotations
 
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ class Row:
     p50_ms: float
     p95_ms: float
     errors: int
+    error_detail: str
     peak_rss_mib: float
     invariants_ok: bool
 
@@ -55,7 +57,14 @@ def _row(what: str, kind: str, result: LoadResult, step: str, completed: str) ->
     errors = sum(
         n for counter in stats.statuses.values() for s, n in counter.items() if s[0] != "2"
     ) + sum(stats.failures.values())
+    detail: Counter[str] = Counter()
+    for step, counter in stats.statuses.items():
+        for status, n in counter.items():
+            if status[0] != "2":
+                detail[f"{step} {status}"] += n
+    detail.update(stats.failures)
     return Row(
+        error_detail="; ".join(f"{name}: {n}" for name, n in detail.most_common(3)),
         what=what,
         database=kind,
         servers=result.config.servers,

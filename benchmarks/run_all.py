@@ -126,7 +126,7 @@ def render(
                 f"{row.per_second:.1f}",
                 f"{row.p50_ms:.0f}",
                 f"{row.p95_ms:.0f}",
-                str(row.errors),
+                f"{row.errors} ({row.error_detail})" if row.errors else "0",
                 f"{row.peak_rss_mib:.0f}",
                 "yes" if row.invariants_ok else "**NO**",
                 ratio,
