@@ -58,9 +58,7 @@ def b64url_encode(data: bytes) -> str:
 _B64URL_TEXT: Final = re.compile(r"[A-Za-z0-9_-]*")
 _B64URL_INDEX: Final = {
     char: index
-    for index, char in enumerate(
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-    )
+    for index, char in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 }
 
 

@@ -30,7 +30,7 @@ def _run(*args: str | Path, check: bool = True) -> int:
 
 
 def ensure_venv() -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036  (this script runs under any python3)
         sys.exit(f"Python 3.11 or newer is needed (this is {sys.version.split()[0]})")
     if not (BIN / "python").exists():
         print(f"creating virtual environment in {VENV}", flush=True)
