@@ -43,7 +43,7 @@ def participant_command(
     import asyncio
 
     from attestia.cli import _services, _settings
-    from attestia.cli_offer import _identity
+    from attestia.cli_offer import identity_for
     from attestia.gaia_x_wiring import (
         active_rsa_signer,
         issuer_config,
@@ -68,7 +68,7 @@ def participant_command(
     except KeyError:
         typer.echo(f"error: unknown persona {persona!r}", err=True)
         raise typer.Exit(1) from None
-    identity, _userinfo, _acr = _identity(found, None)  # the login the persona would make
+    identity, _userinfo, _acr = identity_for(found, None)  # the login the persona would make
     now = datetime.now(UTC)
     report = asyncio.run(evaluate(identity, OfflineRegistry(clock=lambda: now), now=now))
     decision = report["gaia_x_participant"]

@@ -53,7 +53,9 @@ def configuration_id_for(catalogue: Any, credential: str, fmt: str | None) -> st
     raise OfferCommandError(f"no configuration {credential!r} in {wanted}; known: {known}")
 
 
-def _identity(persona: Persona, siret: str | None) -> tuple[Any, dict[str, Any], str]:
+def identity_for(persona: Persona, siret: str | None) -> tuple[Any, dict[str, Any], str]:
+    """``(identity, userinfo, acr)`` of the login ``persona`` would make through the sandbox
+    (with the certification-dirigeant ``acr`` when the persona offers it)."""
     from issuer.eligibility import AuthenticatedIdentity
 
     acr = (
@@ -93,13 +95,15 @@ def persona_claims(
     )
     from issuer.company.offline import OfflineRegistry
     from issuer.eligibility import evaluate
+    from issuer.gaia_x import GaiaXError
+    from issuer.minting.gaia_x import gaia_x_participant_claims
     from issuer.web.portal_view import mandate_digest
 
     try:
         persona = load_personas().get(persona_id)
     except KeyError:
         raise OfferCommandError(f"unknown persona {persona_id!r}") from None
-    identity, userinfo, acr = _identity(persona, siret)
+    identity, userinfo, acr = identity_for(persona, siret)
     moment = now or datetime.now(UTC)
     registry = OfflineRegistry(clock=lambda: moment)
     report = asyncio.run(evaluate(identity, registry, now=moment))
@@ -127,6 +131,11 @@ def persona_claims(
         )
     elif kind == "public_agent":
         claims = public_agent_claims(facts, decision.legal_unit, decision.establishment)
+    elif kind == "gaia_x_participant":
+        try:
+            claims = gaia_x_participant_claims(decision)
+        except GaiaXError as exc:
+            raise OfferCommandError(f"{persona_id} may not get {kind} ({exc.detail})") from None
     else:
         raise OfferCommandError(f"{kind} is not offered over OpenID4VCI")
     subject = {"sub": facts.sub, "siret": identity.siret, "siren": identity.siren}

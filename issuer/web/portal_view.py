@@ -31,6 +31,8 @@ from issuer.eligibility import (
     EligibilityReport,
     Reason,
 )
+from issuer.gaia_x import GaiaXError
+from issuer.minting.gaia_x import gaia_x_participant_claims
 from issuer.status import person_digest
 
 Lang = Literal["fr", "en"]
@@ -52,6 +54,18 @@ FORMAT_LABELS: Final[dict[str, dict[Lang, str]]] = {
     "ldp_vc": {
         "fr": "JSON-LD (W3C VCDM 2.0, Data Integrity)",
         "en": "JSON-LD (W3C VCDM 2.0, Data Integrity)",
+    },
+}
+
+#: Gaia-X builder configurations are not VCDM 2.0 / Data Integrity: name what they are.
+GAIA_X_FORMAT_LABELS: Final[dict[str, dict[Lang, str]]] = {
+    "gaia_x_loire": {
+        "fr": "Gaia-X Loire (VC-JWT, W3C VCDM 2.0, PS256)",
+        "en": "Gaia-X Loire (VC-JWT, W3C VCDM 2.0, PS256)",
+    },
+    "gaia_x_tagus": {
+        "fr": "Gaia-X Tagus 22.10 (JSON-LD, JsonWebSignature2020)",
+        "en": "Gaia-X Tagus 22.10 (JSON-LD, JsonWebSignature2020)",
     },
 }
 
@@ -126,6 +140,11 @@ def claims_for(
         return executive_certification_claims(person, unit, method=method, acr=identity.acr)
     if kind == "public_agent" and establishment is not None:
         return public_agent_claims(person, unit, establishment)
+    if kind == "gaia_x_participant":
+        try:
+            return gaia_x_participant_claims(decision)
+        except GaiaXError:
+            return None
     return None
 
 
@@ -143,6 +162,13 @@ def explain(configuration: CredentialConfiguration, lang: Lang) -> tuple[str, st
     """(name, plain description) of what a credential of this configuration says."""
     shown = _display(configuration.kind.display, lang)
     return shown.name, shown.description or ""
+
+
+def format_label(configuration: CredentialConfiguration, lang: Lang) -> str:
+    """How the portal names the format a configuration delivers."""
+    if configuration.builder is not None:
+        return GAIA_X_FORMAT_LABELS[configuration.builder][lang]
+    return FORMAT_LABELS[configuration.format][lang]
 
 
 def claim_labels(configuration: CredentialConfiguration, lang: Lang) -> list[str]:
@@ -222,8 +248,7 @@ def kind_views(
                 reason=reason_text(decision.reason, lang),
                 reason_code=decision.reason.code if decision.reason else None,
                 formats=[
-                    FormatChoice(c.id, c.format, FORMAT_LABELS[c.format][lang])
-                    for c in configurations
+                    FormatChoice(c.id, c.format, format_label(c, lang)) for c in configurations
                 ]
                 if eligible
                 else [],

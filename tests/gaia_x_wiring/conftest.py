@@ -7,7 +7,6 @@ in-process app, so the deployment verifies what it issues without any network.
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +28,6 @@ BASE_URL = "https://testserver"
 PERSONA = "presidente-sas"
 SIRET = "91845372100014"
 CSRF_PAGE = re.compile(r'name="csrf_token" value="([^"]+)"')
-CATALOGUE = Path(__file__).resolve().parents[2] / "issuer" / "catalogue"
 
 
 @dataclass
@@ -59,16 +57,6 @@ def gaia_x_settings(tmp_path: Path, **extra: Any) -> Settings:
             "gaia_x_subdivision_codes_file": folder / "tagus" / "iso-3166-2-country-codes.json",
         }
     return load_settings({**options, **extra})
-
-
-def full_catalogue(tmp_path: Path) -> Path:
-    """The package catalogue plus the staged Gaia-X kind and configurations."""
-    target = tmp_path / "catalogue"
-    for part in ("kinds", "configurations"):
-        shutil.copytree(CATALOGUE / part, target / part)
-        for file in (CATALOGUE / "gaia_x" / part).glob("*.json"):
-            shutil.copy(file, target / part / file.name)
-    return target
 
 
 @dataclass

@@ -21,7 +21,7 @@ from issuer.minting import HolderBinding, SubjectIdentifiers
 from issuer.minting.minter import credential_digest
 from issuer.minting.services import build_issuer_services
 from issuer.status.models import IssuedCredential
-from tests.gaia_x_wiring.conftest import BASE_URL, full_catalogue
+from tests.gaia_x_wiring.conftest import BASE_URL
 
 SIREN = "918453721"
 CLAIMS: dict[str, Any] = {
@@ -49,7 +49,6 @@ def minted_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore
         did=services.did,
         clock=lambda: datetime.now(UTC),
         context_registry=ContextRegistry.standard(),
-        catalogue_directory=full_catalogue(tmp_path),
     )
     yield services, issuer
     services.engine.dispose()
@@ -115,5 +114,9 @@ def test_incomplete_claims_are_refused(minted_env) -> None:  # type: ignore[no-u
         )
 
 
-def test_default_catalogue_does_not_yet_offer_gaia_x() -> None:
-    assert not load_catalogue(BASE_URL).by_kind("gaia_x_participant")
+def test_default_catalogue_offers_gaia_x_in_loire_and_tagus() -> None:
+    offered = load_catalogue(BASE_URL).by_kind("gaia_x_participant")
+    assert {(c.id, c.format, c.builder) for c in offered} == {
+        ("gaia_x_participant_jwt_vc", "jwt_vc_json", "gaia_x_loire"),
+        ("gaia_x_participant_ldp_vc", "ldp_vc", "gaia_x_tagus"),
+    }

@@ -45,10 +45,20 @@ EXAMPLES = {
 }
 
 
+#: Kinds built by the Gaia-X builders exist in the two formats Gaia-X defines: Loire
+#: VC-JWT (``jwt_vc_json``) and Tagus JSON-LD with JsonWebSignature2020 (``ldp_vc``);
+#: Gaia-X has no SD-JWT VC profile (reference gaia-x.md §1.2).
+GAIA_X_FORMATS = {"jwt_vc_json", "ldp_vc"}
+
+
 def test_each_kind_is_offered_in_every_format() -> None:
     for kind in CATALOGUE.kinds:
-        assert {c.format for c in CATALOGUE.by_kind(kind)} == set(FORMATS)
-    assert len(CATALOGUE.configurations) == 12
+        formats = {c.format for c in CATALOGUE.by_kind(kind)}
+        if CATALOGUE.kinds[kind].vocabulary == "gaia-x":
+            assert formats == GAIA_X_FORMATS
+        else:
+            assert formats == set(FORMATS)
+    assert len(CATALOGUE.configurations) == 14
     assert set(CONFIGURATION_FILES) == set(CATALOGUE.configurations)
 
 
@@ -85,6 +95,8 @@ def test_metadata_entry_uses_the_final_names(configuration_id: str) -> None:
         assert entry["cryptographic_binding_methods_supported"] == ["jwk"]
         assert entry["credential_signing_alg_values_supported"] == ["ES256"]
         assert all(c["path"][0] != "credentialSubject" for c in metadata["claims"])
+    elif configuration.builder is not None:
+        _check_gaia_x_entry(configuration, entry)
     else:
         definition = entry["credential_definition"]
         assert definition["type"] == ["VerifiableCredential", configuration.kind.credential_type]
@@ -99,6 +111,27 @@ def test_metadata_entry_uses_the_final_names(configuration_id: str) -> None:
         else:
             assert set(definition) == {"type"}
     json.dumps(entry)
+
+
+def _check_gaia_x_entry(configuration: Any, entry: dict[str, Any]) -> None:
+    """A Gaia-X builder's entry names what the builder issues: Loire ``gx:LegalPerson``
+    signed PS256, or the Tagus credential (its subject typed ``gx:LegalParticipant``) with
+    a JsonWebSignature2020 proof in the Tagus contexts."""
+    definition = entry["credential_definition"]
+    claims = entry["credential_metadata"]["claims"]
+    assert entry["cryptographic_binding_methods_supported"] == ["did:key", "did:jwk"]
+    assert claims
+    assert all(c["path"][0] == "credentialSubject" for c in claims)
+    if configuration.builder == "gaia_x_loire":
+        assert configuration.format == "jwt_vc_json"
+        assert definition == {"type": ["VerifiableCredential", "gx:LegalPerson"]}
+        assert entry["credential_signing_alg_values_supported"] == ["PS256"]
+    else:
+        assert configuration.format == "ldp_vc"
+        assert definition["type"] == ["VerifiableCredential"]
+        assert definition["@context"][0] == "https://www.w3.org/2018/credentials/v1"
+        assert "https://w3id.org/security/suites/jws-2020/v1" in definition["@context"]
+        assert entry["credential_signing_alg_values_supported"] == ["JsonWebSignature2020"]
 
 
 @pytest.mark.shared

@@ -49,7 +49,8 @@ def _signer(key_type: KeyType) -> SoftwareSigner:
     return SoftwareSigner(key, f"{DID}#{jwk_thumbprint(public_jwk(key.public_key()))}")
 
 
-SIGNERS: dict[KeyType, SoftwareSigner] = {kt: _signer(kt) for kt in ("P-256", "Ed25519")}
+#: P-256 and Ed25519 sign the project's formats; RSA signs Gaia-X credentials (PS256).
+SIGNERS: dict[KeyType, SoftwareSigner] = {kt: _signer(kt) for kt in ("P-256", "Ed25519", "RSA")}
 
 
 def signers(key_type: KeyType) -> Signer:

@@ -22,6 +22,8 @@ from issuer.company.models import (
     Mandate,
     PersonName,
 )
+from issuer.eligibility import Decision
+from issuer.minting.gaia_x import gaia_x_participant_claims
 
 FRESH = DataFreshness(source="offline", fetched_at=datetime(2026, 3, 1, tzinfo=UTC))
 SIREN = "552081317"
@@ -92,5 +94,15 @@ def claims_for(kind: str) -> dict[str, Any]:
             method="proconnect_certification_dirigeant",
             acr="https://proconnect.gouv.fr/assurance/certification-dirigeant",
         )
+    if kind == "gaia_x_participant":
+        head_office = establishment()
+        decision = Decision(
+            kind="gaia_x_participant",
+            eligible=True,
+            legal_unit=legal_unit(),
+            establishment=head_office,
+            head_office=head_office,
+        )
+        return gaia_x_participant_claims(decision)
     admin = legal_unit("110044013", "DIRECTION INTERMINISTERIELLE DU NUMERIQUE")
     return public_agent_claims(Identity(), admin, establishment("11004401300040"))

@@ -4,6 +4,12 @@ SD-JWT VC (draft-ietf-oauth-sd-jwt-vc §3.2: ``vct``, ``cnf.jwk``, ``status.stat
 ``exp``), ``vc+jwt`` (VC-JOSE-COSE §3.1.1) and Data Integrity (``eddsa-rdfc-2022`` by
 default, ``ecdsa-rdfc-2019`` by setting), each with holder binding and a status entry, and
 recorded in the register with its digest.
+
+Gaia-X builder configurations are the exception, by design: their credential's subject is
+the company as a Gaia-X participant (an id under the issuer), not the holder's key, and
+they carry no status entry (reference gaia-x.md §1.2, §3; :mod:`issuer.minting.minter`).
+They are verified with credentials/ too: the Loire ``gx:LegalPerson`` VC-JWT (PS256) and the
+Tagus ``gx:LegalParticipant`` with its JsonWebSignature2020 proof.
 """
 
 from __future__ import annotations
@@ -18,15 +24,19 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from credentials import jws2020
 from credentials.data_integrity import AssertionMethodPurpose, verify
 from credentials.did.key import did_key_from_public_key
 from credentials.errors import HolderBindingError
+from credentials.jose import JosePolicy
 from credentials.keys import generate_private_key, jwk_thumbprint, public_jwk
 from credentials.sd_jwt_vc import DidKeyResolver, issuer_key_resolver, verify_sd_jwt_vc
 from credentials.status_list.bitstring import ENTRY_TYPE
 from credentials.vc_jose import verify_vc_jwt
 from credentials.vcdm import validate_credential
 from issuer.catalogue import ClaimsError, UnknownConfigurationError, load_catalogue
+from issuer.catalogue.configuration import GAIA_X_PARTICIPANT_TYPE
+from issuer.gaia_x import gaia_x_registry
 from issuer.minting import HolderBinding, MintedCredential, SubjectIdentifiers, credential_digest
 from issuer.status import IssuedCredential, StatusAllocation
 from tests.issuer.minting.harness import (
@@ -39,7 +49,7 @@ from tests.issuer.minting.harness import (
     jose_key_resolver,
     resolve_issuer_key,
 )
-from tests.issuer.minting.samples import Identity, claims_for
+from tests.issuer.minting.samples import SIREN, Identity, claims_for
 
 CONFIGURATIONS = sorted(load_catalogue(BASE_URL).configurations)
 HOLDER_KEY = generate_private_key("P-256")
@@ -78,13 +88,55 @@ def _verify_sd_jwt(minted: MintedCredential) -> dict[str, Any]:
     return verified.claims
 
 
+def _check_gaia_x(issuer: Issuer, minted: MintedCredential, configuration_id: str) -> None:
+    configuration = issuer.services.catalogue.get(configuration_id)
+    claims = claims_for(configuration.kind_name)
+    if configuration.builder == "gaia_x_loire":
+        result = verify_vc_jwt(
+            minted.credential,
+            key_resolver=jose_key_resolver,
+            now=NOW,
+            policy=JosePolicy(algorithms=frozenset({"PS256"})),
+        )
+        assert result.verified, result.to_json()
+        assert result.extra["header"]["alg"] == "PS256"
+        document = result.claims
+        subject = document["credentialSubject"]
+        assert subject["schema:name"] == claims["legal_name"]
+        assert subject["gx:legalAddress"]["vcard:postal-code"] == claims["address"]["postal_code"]
+        assert validate_credential(document) == []
+    else:
+        assert isinstance(minted.credential, dict)
+        document = minted.credential
+        result = jws2020.verify(
+            document,
+            purpose=AssertionMethodPurpose(),
+            resolver=di_resolver(),
+            registry=gaia_x_registry(issuer.services.context_registry),
+            now=START,
+        )
+        assert result.verified, result.to_json()
+        subject = document["credentialSubject"]
+        assert subject["gx:legalName"] == claims["legal_name"]
+    assert document["type"] == configuration.credential_types
+    assert document["issuer"] == DID
+    assert subject["type"] == GAIA_X_PARTICIPANT_TYPE[configuration.builder]
+    # The subject is the participant, not the holder; and no status entry is published.
+    assert subject["id"].startswith(f"{BASE_URL}/issuer/gaia-x/participants/{SIREN}/")
+    assert HOLDER_DID not in json.dumps(document)
+    assert "credentialStatus" not in document
+    assert minted.status_uri == ""
+
+
 @pytest.mark.parametrize("configuration_id", CONFIGURATIONS)
 def test_minted_credential_verifies(issuer: Issuer, configuration_id: str) -> None:
     minted = _mint(issuer, configuration_id)
     configuration = issuer.services.catalogue.get(configuration_id)
     expected_claims = claims_for(configuration.kind_name)
     exp = int((START + configuration.validity).timestamp())
-    if configuration.format == "dc+sd-jwt":
+    if configuration.builder is not None:
+        _check_gaia_x(issuer, minted, configuration_id)
+    elif configuration.format == "dc+sd-jwt":
         claims = _verify_sd_jwt(minted)
         assert claims["vct"] == f"{BASE_URL}/issuer/vct/{configuration.kind_name}"
         assert claims["cnf"] == {"jwk": HOLDER_JWK}
@@ -115,7 +167,7 @@ def test_minted_credential_verifies(issuer: Issuer, configuration_id: str) -> No
         )
         assert result.verified, result.to_json()
         assert document["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
-    if configuration.format != "dc+sd-jwt":
+    if configuration.format != "dc+sd-jwt" and configuration.builder is None:
         assert validate_credential(document) == []
         assert document["credentialSubject"]["id"] == HOLDER_DID
         assert document["type"] == configuration.credential_types

@@ -19,6 +19,7 @@ from attestia.settings import load_settings
 from credentials.jsonld import ContextRegistry
 from issuer.catalogue.vocabulary import register
 from issuer.db import IssuerBase
+from issuer.gaia_x import gaia_x_registry
 from issuer.oid4vci.context import Oid4vciContext
 from issuer.oid4vci.credential_offer import Offer, create_offer
 from issuer.web.oid4vci import context_for
@@ -48,6 +49,10 @@ class Issuer:
 
     def format_of(self, configuration_id: str) -> str:
         return str(self.app.state.issuer.catalogue.get(configuration_id).format)
+
+    def binds_holder(self, configuration_id: str) -> bool:
+        """False for Gaia-X builder configurations (their subject is the company)."""
+        return self.app.state.issuer.catalogue.get(configuration_id).builder is None
 
     def configuration_ids(self) -> list[str]:
         return sorted(self.app.state.issuer.catalogue.configurations)
@@ -87,7 +92,8 @@ class Issuer:
 
     @property
     def registry(self) -> ContextRegistry:
-        return register(ContextRegistry.standard())
+        """The standard contexts, the project vocabulary and the Gaia-X contexts."""
+        return gaia_x_registry(register(ContextRegistry.standard()))
 
 
 def make_issuer(tmp_path: Path, **settings: Any) -> Iterator[Issuer]:

@@ -27,6 +27,7 @@ CATALOGUE = load_catalogue("http://127.0.0.1:8000")
         ("presidente-sas", "legal_representative"),
         ("presidente-sas", "executive_certification"),
         ("agent-territorial", "public_agent"),
+        ("presidente-sas", "gaia_x_participant"),
     ],
 )
 def test_persona_claims_fit_the_kind(persona: str, kind: str) -> None:
@@ -138,3 +139,49 @@ def test_offer_create_refused(runner_env: dict[str, str]) -> None:
     )
     assert result.exit_code == 1
     assert "not_public_agent" in result.output
+
+
+@pytest.mark.parametrize(
+    "configuration_id", ["gaia_x_participant_jwt_vc", "gaia_x_participant_ldp_vc"]
+)
+def test_offer_create_gaia_x(runner_env: dict[str, str], configuration_id: str) -> None:
+    result = CliRunner().invoke(
+        app,
+        [
+            "offer",
+            "create",
+            "--credential",
+            configuration_id,
+            "--persona",
+            "presidente-sas",
+            "--json",
+        ],
+        env=runner_env,
+    )
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    assert payload["configuration_id"] == configuration_id
+    assert payload["credential_offer"]["credential_configuration_ids"] == [configuration_id]
+    assert payload["tx_code"].isdigit()
+
+
+def test_gaia_x_claims_are_the_head_office_company() -> None:
+    claims, subject = persona_claims("presidente-sas", "gaia_x_participant")
+    assert claims["siren"] == subject["siren"] == "918453721"
+    assert claims["vat_number"].startswith("FR")
+    assert claims["vat_number"].endswith("918453721")
+    assert "mandate_digest" not in subject
+
+
+def test_gaia_x_refused_for_a_ceased_company() -> None:
+    with pytest.raises(OfferCommandError, match="organisation_ceased"):
+        persona_claims("membre-entreprise-cessee", "gaia_x_participant")
+
+
+def test_gaia_x_has_no_sd_jwt_configuration() -> None:
+    with pytest.raises(OfferCommandError, match="no configuration 'gaia_x_participant' in dc"):
+        configuration_id_for(CATALOGUE, "gaia_x_participant", None)
+    assert (
+        configuration_id_for(CATALOGUE, "gaia_x_participant", "ldp_vc")
+        == "gaia_x_participant_ldp_vc"
+    )

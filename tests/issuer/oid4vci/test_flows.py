@@ -26,6 +26,7 @@ def _check(
             registry=issuer.registry,
             holder_jwk=key.jwk,
             holder_did=key.did,
+            holder_bound=issuer.binds_holder(configuration_id),
         )
 
 

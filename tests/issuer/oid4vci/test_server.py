@@ -25,6 +25,7 @@ from credentials.jsonld import ContextRegistry
 from issuer.catalogue import load_catalogue
 from issuer.catalogue.vocabulary import register
 from issuer.db import IssuerBase
+from issuer.gaia_x import gaia_x_registry
 from issuer.oid4vci.adapters import CatalogueAdapter
 from issuer.oid4vci.config import Oid4vciConfig
 from issuer.oid4vci.context import HolderKey, IssuedCredential, Oid4vciContext
@@ -203,11 +204,12 @@ def test_single_use_values_postgres_two_processes(postgres_deployment: Deploymen
 
 def test_both_flows_every_configuration_over_http(sqlite_deployment: Deployment) -> None:
     deployment = sqlite_deployment
-    registry = register(ContextRegistry.standard())
+    registry = gaia_x_registry(register(ContextRegistry.standard()))
     with httpx.Client(base_url=deployment.base_url, timeout=60) as http:
         keys = IssuerKeys(http, deployment.base_url)
         for configuration_id in sorted(deployment.catalogue.configurations):
             fmt = deployment.catalogue.get(configuration_id).format
+            bound = deployment.catalogue.get(configuration_id).builder is None
             wallet = Wallet(http)
             offer = deployment.offer(configuration_id)
             resolved = wallet.resolve_offer(offer.uri_by_reference)
@@ -216,7 +218,13 @@ def test_both_flows_every_configuration_over_http(sqlite_deployment: Deployment)
             key = WalletKey()
             credentials, _ = wallet.credentials(token, [key], configuration_id=configuration_id)
             check_credential(
-                credentials[0], fmt, keys, registry=registry, holder_jwk=key.jwk, holder_did=key.did
+                credentials[0],
+                fmt,
+                keys,
+                registry=registry,
+                holder_jwk=key.jwk,
+                holder_did=key.did,
+                holder_bound=bound,
             )
 
             code_offer = deployment.offer(
@@ -242,6 +250,7 @@ def test_both_flows_every_configuration_over_http(sqlite_deployment: Deployment)
                     registry=registry,
                     holder_jwk=holder.jwk,
                     holder_did=holder.did,
+                    holder_bound=bound,
                 )
 
 
