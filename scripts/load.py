@@ -643,6 +643,10 @@ def _warm_up(cluster: Cluster) -> Any:
             timeout=60,
         )
         answer.raise_for_status()
+    # The dev bootstrap registers this deployment's DID in the trust registry at the first
+    # start, valid from that instant; a credential's ``iat`` is in whole seconds, so one
+    # issued within the same second would predate its issuer's grant and never be trusted.
+    time.sleep(1.1)
     pem = (cluster.data_dir / "verifier" / "x509-dev-chain.pem").read_bytes()
     root = x509.load_pem_x509_certificates(pem)[-1]
     return Wallet(httpx.Client(), trust_anchors=[root])
