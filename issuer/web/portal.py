@@ -13,6 +13,9 @@ Pages (French first, ``?lang=en`` for English):
   page: QR code, same-device link, ``tx_code``, expiry, what the credential will say.
 - ``GET /issuer/offers/{id}/qr.png`` and ``qr.svg``: the QR code of the by-reference offer
   URI (§4.1.3), for the person the offer was made for only, while it lives.
+- The ``gaia_x_participant`` kind also shows the Gaia-X panel
+  (:mod:`issuer.web.portal_gaia_x`): Loire and Tagus presentation downloads, the compliance
+  submission form when a service is configured, the stored compliance credential.
 - ``GET /issuer/credentials``: the credentials issued to this ProConnect ``sub``.
 - ``GET|POST /issuer/credentials/{id}/revocation``: confirmation, then revocation (CSRF);
   someone else's credential is a 404, as is an unknown one.
@@ -54,13 +57,13 @@ from issuer.status import (
 )
 from issuer.status.models import IssuedCredential
 from issuer.web import portal_view as view
+from issuer.web.portal_gaia_x import panel_for
 from issuer.web.qr import PNG_MEDIA_TYPE, SVG_MEDIA_TYPE, qr_png, qr_svg
 
 logger = logging.getLogger("issuer.portal")
 
 PORTAL: Final = "/issuer/"
 OFFER_TTL_SECONDS: Final = 600
-GAIA_X_VP_PATH: Final = "/issuer/gaia-x/participant.vp.jwt"
 DEFAULT_REVOCATION_REASON: Final = "révoquée par le titulaire depuis le portail"
 NO_STORE: Final = {"Cache-Control": "no-store"}
 STATES: Final[dict[str, dict[view.Lang, str]]] = {
@@ -182,7 +185,13 @@ def build_router(hooks: PortalHooks) -> APIRouter:
             organisation=view.organisation_view(report, chosen),
             person=view.person_view(identity, report, chosen),
             kinds=view.kind_views(report, issuer.catalogue, identity, chosen),
-            gaia_x_url=GAIA_X_VP_PATH if GAIA_X_VP_PATH in paths else None,
+            gaia_x=await run_in_threadpool(
+                panel_for,
+                getattr(request.app.state, "settings", None),
+                issuer.sessions,
+                identity.siren,
+                paths,
+            ),
             csrf_token=csrf,
         )
 
@@ -246,7 +255,7 @@ def build_router(hooks: PortalHooks) -> APIRouter:
             offer=offer,
             name=name,
             description=description,
-            format_label=view.FORMAT_LABELS[configuration.format][lang],
+            format_label=view.format_label(configuration, lang),
             claims=view.claim_lines(configuration, credential_claims, lang),
             expires_iso=expires.isoformat(timespec="seconds"),
             expires_local=local.strftime("%H:%M"),
