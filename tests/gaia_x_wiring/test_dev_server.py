@@ -10,17 +10,23 @@ dev. With ../shared/gaia-x present, the official shapes are configured too.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from cryptography import x509
+from typer.testing import CliRunner, Result
 
+from attestia.cli import app
 from tests.attestia.test_server import free_port
 from tests.conftest import SHARED
 
@@ -60,17 +66,27 @@ def _wait_ready(process: subprocess.Popen[bytes], base: str) -> None:
     pytest.fail("server did not start within 90 s")
 
 
+@dataclass(frozen=True)
+class DevServer:
+    """The running server: its base URL and the environment it was started with (the CLI
+    run against the same data dir and base URL shares its keys and database)."""
+
+    base: str
+    env: dict[str, str]
+
+
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def dev_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevServer]:
     tmp_path = tmp_path_factory.mktemp("gaia-x-dev-server")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {key: value for key, value in os.environ.items() if not key.startswith("ATTESTIA_")}
-    env |= {
+    attestia_env = {
         "ATTESTIA_DATA_DIR": str(tmp_path / "var"),
         "ATTESTIA_BASE_URL": base,
         **_shapes_environment(),
     }
+    env = {key: value for key, value in os.environ.items() if not key.startswith("ATTESTIA_")}
+    env |= attestia_env
     process = subprocess.Popen(
         [sys.executable, "-m", "attestia.cli", "serve", "--port", str(port)],
         cwd=tmp_path,
@@ -80,7 +96,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     try:
         _wait_ready(process, base)
-        yield base
+        yield DevServer(base, attestia_env)
     finally:
         process.terminate()
         try:
@@ -90,6 +106,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             process.wait()
         if process.stdout:
             process.stdout.close()
+
+
+@pytest.fixture(scope="module")
+def server(dev_server: DevServer) -> str:
+    return dev_server.base
 
 
 def _log_in(client: httpx.Client) -> None:
@@ -155,3 +176,109 @@ def test_portal_presentation_verifies_through_the_connector_api(
     assert "development chain" in x5u["detail"]
     if SHARED is not None and (SHARED / "gaia-x").is_dir():
         assert "skipped" not in _check(body, "shacl")["detail"]
+
+
+# The CLI against the same deployment (data dir, base URL): ``attestia gaia-x chain``,
+# ``attestia gaia-x participant`` and ``attestia verify`` on what it prints.
+
+
+def _cli(dev_server: DevServer, monkeypatch: pytest.MonkeyPatch, *args: str) -> Result:
+    for name in [n for n in os.environ if n.startswith("ATTESTIA_")]:
+        monkeypatch.delenv(name)
+    return CliRunner().invoke(app, list(args), env=dev_server.env)
+
+
+def test_cli_chain_is_the_published_x5u_chain(
+    dev_server: DevServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = _cli(dev_server, monkeypatch, "gaia-x", "chain")
+    assert result.exit_code == 0, result.output
+    published = httpx.get(f"{dev_server.base}/.well-known/x509-chain.pem")
+    assert result.stdout == published.text
+    leaf = x509.load_pem_x509_certificates(result.stdout.encode())[0]
+    assert "not for production" in leaf.subject.rfc4514_string()
+
+
+@pytest.mark.parametrize(
+    ("flavour", "format_name"), [("loire", "gaia-x-loire"), ("tagus", "gaia-x-tagus")]
+)
+def test_cli_participant_verifies_with_cli_verify(
+    dev_server: DevServer,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    flavour: str,
+    format_name: str,
+) -> None:
+    made = _cli(
+        dev_server, monkeypatch, "gaia-x", "participant", "--persona", PERSONA, "--flavour", flavour
+    )
+    assert made.exit_code == 0, made.output
+    presentation = made.stdout.strip()
+    if flavour == "loire":
+        assert presentation.count(".") == 2
+    else:
+        assert json.loads(presentation)["type"] == "VerifiablePresentation"
+    source = tmp_path / "presentation.txt"
+    source.write_text(presentation, encoding="utf-8")
+    verified = _cli(dev_server, monkeypatch, "verify", str(source), "--no-trust-check")
+    report = json.loads(verified.stdout)
+    assert verified.exit_code == 0, report["problems"]
+    assert report["verified"]
+    assert report["format"] == format_name
+    assert _check(report, "x5u_chain")["passed"]
+
+
+def test_cli_verify_refuses_a_tampered_participant_presentation(
+    dev_server: DevServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    made = _cli(dev_server, monkeypatch, "gaia-x", "participant", "--persona", PERSONA)
+    assert made.exit_code == 0, made.output
+    header, payload, signature = made.stdout.strip().split(".")
+    source = tmp_path / "forged.jwt"
+    source.write_text(f"{header}.{payload}.{signature[:-6]}AAAAAA", encoding="utf-8")
+    verified = _cli(dev_server, monkeypatch, "verify", str(source), "--no-trust-check")
+    assert verified.exit_code == 1
+    report = json.loads(verified.stdout)
+    assert not report["verified"]
+    assert any(c["code"] == "signature" and not c["passed"] for c in report["checks"])
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        pytest.param(["--persona", "nobody"], 1, "unknown persona", id="unknown-persona"),
+        pytest.param(
+            ["--persona", PERSONA, "--flavour", "danube"], 2, "loire or tagus", id="bad-flavour"
+        ),
+        pytest.param(
+            ["--persona", "membre-entreprise-cessee"], 1, "organisation_ceased", id="ceased"
+        ),
+    ],
+)
+def test_cli_participant_refusals(
+    dev_server: DevServer,
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    code: int,
+    message: str,
+) -> None:
+    result = _cli(dev_server, monkeypatch, "gaia-x", "participant", *args)
+    assert result.exit_code == code, result.output
+    assert message in result.output
+
+
+def test_cli_verify_with_trust_on_reports_the_registry_unasked(
+    dev_server: DevServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Trust in a Gaia-X presentation is the x5u chain, not the registry: the default CLI
+    run (trust on, against the deployment's registry database) verifies and says so."""
+    made = _cli(dev_server, monkeypatch, "gaia-x", "participant", "--persona", PERSONA)
+    source = tmp_path / "presentation.jwt"
+    source.write_text(made.stdout.strip(), encoding="utf-8")
+    verified = _cli(dev_server, monkeypatch, "verify", str(source))
+    report = json.loads(verified.stdout)
+    assert verified.exit_code == 0, report["problems"]
+    assert report["trust_checked"] is False
+    assert {"x5u_chain", "did_resolution", "terms_and_conditions"} <= {
+        c["code"] for c in report["checks"] if c["passed"]
+    }
