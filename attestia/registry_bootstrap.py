@@ -166,7 +166,9 @@ def bootstrap_dev_registry(services: Services, *, now: datetime | None = None) -
     """The dev defaults (module docstring); does nothing in production."""
     if services.settings.is_production:
         return {"issuer_registered": False, "administrators_added": 0}
-    moment = now or datetime.now(UTC)
+    # Whole seconds: credentials carry ``iat`` in whole seconds, and a grant recorded at
+    # 12:00:00.7 must cover the credential the issuer signs at 12:00:00.9 (iat 12:00:00).
+    moment = (now or datetime.now(UTC)).replace(microsecond=0)
     types = local_credential_types(services.settings.base_url)
     try:
         with services.sessions() as session:
