@@ -17,6 +17,7 @@ import base64
 import binascii
 import os
 import secrets
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -63,6 +64,11 @@ UNPUBLISHED_PURPOSES: Final = frozenset({"proconnect"})
 _CHECK_PLAINTEXT: Final = b"attestia key store check value v1"
 _FORMAT_VERSION: Final = b"\x01"
 _NONCE_BYTES: Final = 12
+#: How long :meth:`KeyStore.signer` trusts its memory of which key is active before asking
+#: the database again: a rotation made by another process (``attestia keys rotate``,
+#: another server) is picked up within this bound; one made through this store at once.
+#: Until then the retired key may still sign; it stays published, so what it signs verifies.
+ACTIVE_SIGNER_TTL_SECONDS: Final = 5.0
 
 
 def _utcnow() -> datetime:
@@ -122,12 +128,19 @@ class KeyStore:
         did: str,
         *,
         clock: Callable[[], datetime] = _utcnow,
+        monotonic: Callable[[], float] = time.monotonic,
+        active_ttl: float = ACTIVE_SIGNER_TTL_SECONDS,
     ) -> None:
         self._sessions = sessions
         self._aead = AESGCM(master_key)
         self._did = did
         self._clock = clock
         self._signers: dict[str, SoftwareSigner] = {}
+        self._monotonic = monotonic
+        self._active_ttl = active_ttl
+        #: (purpose, key type) -> (monotonic expiry, active signer): spares the signing
+        #: paths a database query per signature.
+        self._active: dict[tuple[Purpose, KeyType], tuple[float, SoftwareSigner]] = {}
 
     @property
     def did(self) -> str:
@@ -228,7 +241,20 @@ class KeyStore:
         return f"{self._did}#{kid}"
 
     def signer(self, purpose: Purpose, key_type: KeyType) -> SoftwareSigner:
-        """The active signer for (purpose, key type); its ``kid`` is a DID URL."""
+        """The active signer for (purpose, key type); its ``kid`` is a DID URL.
+
+        Remembered for :data:`ACTIVE_SIGNER_TTL_SECONDS` (see there) so that signing does
+        not query the database each time.
+        """
+        now = self._monotonic()
+        remembered = self._active.get((purpose, key_type))
+        if remembered is not None and now < remembered[0]:
+            return remembered[1]
+        signer = self._load_signer(purpose, key_type)
+        self._active[(purpose, key_type)] = (now + self._active_ttl, signer)
+        return signer
+
+    def _load_signer(self, purpose: Purpose, key_type: KeyType) -> SoftwareSigner:
         row = self._active_row(purpose, key_type)
         if row is None:
             raise KeyStoreError(f"no active {key_type} key for {purpose}", code="no_key")
@@ -277,6 +303,7 @@ class KeyStore:
                 session.add(new)
                 created.append(_info(new))
         self._signers.clear()
+        self._active.clear()
         return created
 
     def list_keys(self) -> list[KeyInfo]:

@@ -150,3 +150,37 @@ def test_client_keys_stay_out_of_the_did_document(database_url: str) -> None:
     client_kid = store.signer("proconnect", "P-256").kid.split("#")[1]
     assert client_kid not in {key.fragment for key in store.published_keys()}
     assert store.rotate("proconnect")
+
+
+def test_active_signer_remembered_then_rotation_elsewhere_seen_after_ttl(
+    database_url: str,
+) -> None:
+    """A rotation by another process reaches this store within its TTL, not before."""
+    master = os.urandom(32)
+    db.upgrade(database_url)
+    ticks = [100.0]
+    server = KeyStore(
+        db.make_session_factory(_engine(database_url)),
+        master,
+        DID,
+        monotonic=lambda: ticks[0],
+        active_ttl=5.0,
+    )
+    server.ensure_keys()
+    before = server.signer("issuer", "P-256")
+    other_process = _store(database_url, master)
+    other_process.rotate("issuer", "P-256")
+    ticks[0] += 4.9
+    assert server.signer("issuer", "P-256") is before  # no query within the TTL
+    ticks[0] += 0.2
+    after = server.signer("issuer", "P-256")
+    assert after.kid != before.kid
+    assert after.kid == other_process.signer("issuer", "P-256").kid
+
+
+def test_rotation_through_the_store_takes_effect_at_once(database_url: str) -> None:
+    store = _store(database_url, os.urandom(32))
+    store.ensure_keys()
+    before = store.signer("issuer", "Ed25519")
+    store.rotate("issuer", "Ed25519")
+    assert store.signer("issuer", "Ed25519").kid != before.kid
