@@ -153,9 +153,21 @@ class _Evaluation:
         return Decision(kind, True, legal_unit=org.unit, establishment=org.establishment)
 
     async def gaia_x(self, kind: CredentialKind) -> Decision:
+        """The company as a Gaia-X participant: only its confirmed legal representative
+        (issue #8: "a logged-in executive or mandate holder") may have it signed."""
         decision = await self.company_registration(kind)
         if not decision.eligible or decision.legal_unit is None:
             return decision
+        representative = await self._representative(kind)
+        if not representative.eligible:
+            return Decision(
+                kind,
+                False,
+                representative.reason,
+                legal_unit=decision.legal_unit,
+                establishment=decision.establishment,
+                match=representative.match,
+            )
         unit, establishment = decision.legal_unit, decision.establishment
         head = establishment
         head_siret = unit.head_office_siret

@@ -71,7 +71,8 @@ class Deployment:
 
     def logged_in(self, persona: str = PERSONA) -> Browser:
         browser = self.browser()
-        browser.login(persona, SIRET)
+        # Gaia-X participant: the company's confirmed legal representative only (issue #8)
+        browser.login(persona, SIRET, certification=True)
         return browser
 
 

@@ -27,6 +27,7 @@ from cryptography import x509
 from typer.testing import CliRunner, Result
 
 from attestia.cli import app
+from attestia.sandbox.personas import CERTIFICATION_DIRIGEANT_ACR
 from tests.attestia.test_server import free_port
 from tests.conftest import SHARED
 
@@ -114,8 +115,10 @@ def server(dev_server: DevServer) -> str:
 
 
 def _log_in(client: httpx.Client) -> None:
-    """Log ``client`` in as the SAS president through the sandbox persona picker."""
-    picker = client.get("/auth/login", params={"next": "/issuer/"})
+    """Log ``client`` in as the SAS president through the sandbox persona picker, with the
+    certification-dirigeant acr: only a confirmed legal representative gets the company's
+    Gaia-X participant credential (issue #8)."""
+    picker = client.get("/auth/login", params={"next": "/issuer/", "certification": "1"})
     assert picker.status_code == 200, picker.text[:300]
     found = INTERACTION.search(picker.text)
     assert found, picker.text[:300]
@@ -125,7 +128,7 @@ def _log_in(client: httpx.Client) -> None:
             "interaction": found.group(1),
             "persona": PERSONA,
             "siret": SIRET,
-            "acr": "eidas1",
+            "acr": CERTIFICATION_DIRIGEANT_ACR,
             "action": "login",
         },
     )
@@ -253,6 +256,7 @@ def test_cli_verify_refuses_a_tampered_participant_presentation(
         pytest.param(
             ["--persona", "membre-entreprise-cessee"], 1, "organisation_ceased", id="ceased"
         ),
+        pytest.param(["--persona", "salarie-sans-mandat"], 1, "no_active_mandate", id="employee"),
     ],
 )
 def test_cli_participant_refusals(

@@ -8,7 +8,7 @@ import pytest
 from cryptography import x509
 
 from tests.conftest import SHARED
-from tests.gaia_x_wiring.conftest import Deployment
+from tests.gaia_x_wiring.conftest import SIRET, Deployment
 
 VERIFY = "/verifier/presentations/verify"
 SHAPES_NOTE = "../shared/gaia-x is absent: the shacl check is skipped (development)"
@@ -82,3 +82,28 @@ def test_download_requires_login(deployment: Deployment) -> None:
     answer = deployment.client.get("/issuer/gaia-x/participant.tagus.json")
     assert answer.status_code == 401
     assert answer.json()["error"] == "login_required"
+
+
+@pytest.mark.parametrize(
+    ("persona", "siret", "reason"),
+    [
+        pytest.param("salarie-sans-mandat", "91845372100022", "no_active_mandate", id="employee"),
+        pytest.param("homonyme-dirigeant", SIRET, "mandate_unconfirmed", id="namesake"),
+    ],
+)
+@pytest.mark.parametrize(
+    "path", ["/issuer/gaia-x/participant.vp.jwt", "/issuer/gaia-x/participant.tagus.json"]
+)
+def test_download_refused_to_a_member_who_is_not_a_confirmed_representative(
+    deployment: Deployment, persona: str, siret: str, reason: str, path: str
+) -> None:
+    """Issue #8: a member of an eligible company who is not its confirmed legal
+    representative gets no participant presentation, and the page says why."""
+    browser = deployment.browser()
+    page = browser.login(persona, siret)
+    assert 'class="kind refused" id="kind-gaia_x_participant"' in page
+    assert "gaia-x-panel" not in page
+    answer = browser.client.get(path)
+    assert answer.status_code == 403, answer.text[:300]
+    assert answer.json()["error"] == "not_eligible"
+    assert reason in answer.text

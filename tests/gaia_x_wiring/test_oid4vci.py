@@ -39,7 +39,7 @@ CONFIGURATIONS = ["gaia_x_participant_jwt_vc", "gaia_x_participant_ldp_vc"]
 def _portal_offer(deployment: Deployment, configuration_id: str) -> tuple[str, str]:
     """Log in, POST the portal's offer form; (offer URI, transaction code)."""
     browser = deployment.browser()
-    page = browser.login(PERSONA, SIRET)
+    page = browser.login(PERSONA, SIRET, certification=True)
     assert f'data-configuration="{configuration_id}"' in page
     answer = browser.client.post(
         "/issuer/offers",
@@ -65,7 +65,7 @@ def _issuer_method(keys: IssuerKeys, credential: Any) -> dict[str, Any]:
 def test_the_portal_offers_both_gaia_x_configurations_and_no_sd_jwt(
     deployment: Deployment,
 ) -> None:
-    page = deployment.browser().login(PERSONA, SIRET)
+    page = deployment.browser().login(PERSONA, SIRET, certification=True)
     assert 'class="kind eligible" id="kind-gaia_x_participant"' in page
     for configuration_id in CONFIGURATIONS:
         assert f'data-configuration="{configuration_id}"' in page

@@ -24,6 +24,8 @@ CR, LR, EC, PA, GX = CREDENTIAL_KINDS
 CERT = CERTIFICATION_DIRIGEANT_ACR
 
 # persona id, chosen SIRET (None: first), acr, expected {kind: "eligible" | reason code}
+# GX (Gaia-X participant, issue #8: for the company's confirmed legal representative only):
+# the CR outcome when the company is refused, otherwise the LR outcome
 CASES: list[tuple[str, str | None, str, dict[str, str]]] = [
     (
         "presidente-sas",
@@ -40,7 +42,7 @@ CASES: list[tuple[str, str | None, str, dict[str, str]]] = [
             LR: "mandate_unconfirmed",
             EC: "certification_not_presented",
             PA: "not_public_agent",
-            GX: "eligible",
+            GX: "mandate_unconfirmed",
         },
     ),
     (
@@ -52,7 +54,7 @@ CASES: list[tuple[str, str | None, str, dict[str, str]]] = [
             LR: "mandate_unconfirmed",
             EC: "certification_not_presented",
             PA: "not_public_agent",
-            GX: "eligible",
+            GX: "mandate_unconfirmed",
         },
     ),
     (
@@ -76,7 +78,7 @@ CASES: list[tuple[str, str | None, str, dict[str, str]]] = [
             LR: "no_active_mandate",
             EC: "certification_not_presented",
             PA: "not_public_agent",
-            GX: "eligible",
+            GX: "no_active_mandate",
         },
     ),
     (
@@ -88,7 +90,7 @@ CASES: list[tuple[str, str | None, str, dict[str, str]]] = [
             LR: "no_active_mandate",
             EC: "certification_not_presented",
             PA: "eligible",
-            GX: "eligible",
+            GX: "no_active_mandate",
         },
     ),
     (
@@ -112,7 +114,7 @@ CASES: list[tuple[str, str | None, str, dict[str, str]]] = [
             LR: "mandate_unconfirmed",
             EC: "certification_not_presented",
             PA: "not_public_agent",
-            GX: "eligible",
+            GX: "mandate_unconfirmed",
         },
     ),
     (
@@ -124,7 +126,7 @@ CASES: list[tuple[str, str | None, str, dict[str, str]]] = [
             LR: "no_active_mandate",
             EC: "certification_not_presented",
             PA: "eligible",
-            GX: "eligible",
+            GX: "no_active_mandate",
         },
     ),
     (
@@ -142,7 +144,7 @@ CASES: list[tuple[str, str | None, str, dict[str, str]]] = [
             LR: "represented_by_legal_person",
             EC: "represented_by_legal_person",
             PA: "not_public_agent",
-            GX: "eligible",
+            GX: "represented_by_legal_person",
         },
     ),
     (
@@ -166,7 +168,7 @@ CASES: list[tuple[str, str | None, str, dict[str, str]]] = [
             LR: "no_active_mandate",
             EC: "certification_not_presented",
             PA: "not_public_agent",
-            GX: "eligible",
+            GX: "no_active_mandate",
         },
     ),
     (
@@ -178,7 +180,7 @@ CASES: list[tuple[str, str | None, str, dict[str, str]]] = [
             LR: "no_active_mandate",
             EC: "certification_not_presented",
             PA: "not_public_agent",
-            GX: "eligible",
+            GX: "no_active_mandate",
         },
     ),
 ]
@@ -195,7 +197,7 @@ CIVIL_CASES: list[tuple[str, str | None, str, dict[str, str]]] = [
             LR: "close_match",
             EC: "certification_not_presented",
             PA: "not_public_agent",
-            GX: "eligible",
+            GX: "close_match",
         },
     ),
     (
@@ -392,11 +394,39 @@ def test_eligible_decisions_carry_their_facts() -> None:
 
 
 def test_gaia_x_uses_the_head_office_subdivision() -> None:
-    persona = load_personas().get("agent-la-poste")
-    decision = run(identity_of(persona, None, "eidas1"))[GX]
+    """The president, certified, logged in at the Brest branch: the Nantes head office."""
+    persona = load_personas().get("presidente-sas")
+    decision = run(identity_of(persona, "91845372100022", CERT))[GX]
+    assert decision.eligible
+    assert decision.establishment is not None
+    assert decision.establishment.siret == "91845372100022"
+    assert decision.establishment.address.postal_code == "29200"
     assert decision.head_office is not None
-    assert decision.head_office.siret == "35600000000048"
-    assert decision.subdivision_code == "FR-75C"
+    assert decision.head_office.siret == "91845372100014"
+    assert decision.subdivision_code == "FR-44"
+
+
+@pytest.mark.parametrize(
+    ("persona_id", "code"),
+    [
+        pytest.param("salarie-sans-mandat", "no_active_mandate", id="employee"),
+        pytest.param("homonyme-dirigeant", "mandate_unconfirmed", id="namesake"),
+    ],
+)
+def test_gaia_x_is_refused_to_a_member_who_is_not_a_confirmed_representative(
+    persona_id: str, code: str
+) -> None:
+    """Issue #8: the participant credential is for an executive or mandate holder, not for
+    any member of an eligible company."""
+    persona = load_personas().get(persona_id)
+    report = run(identity_of(persona, None, "eidas1"))
+    assert report[CR].eligible  # the company itself is fine…
+    decision = report[GX]
+    assert not decision.eligible  # …but this person may not have it signed
+    assert decision.reason is not None
+    assert decision.reason.code == code
+    assert decision.subdivision_code is None
+    assert decision.legal_unit is not None
 
 
 def test_stale_data_makes_nothing_eligible() -> None:

@@ -53,11 +53,12 @@ CASES = [
     Case(
         "gerant-sarl",
         "52718463400014",
-        ("company_registration", "gaia_x_participant"),
+        ("company_registration",),
         {
             "legal_representative": "mandate_unconfirmed",
             "executive_certification": "certification_not_presented",
             "public_agent": "not_public_agent",
+            "gaia_x_participant": "mandate_unconfirmed",
         },
         (
             "BOULANGERIE L&#39;EPI D&#39;OR",
@@ -85,10 +86,11 @@ CASES = [
     Case(
         "homonyme-dirigeant",
         "91845372100014",
-        ("company_registration", "gaia_x_participant"),
+        ("company_registration",),
         {
             "legal_representative": "mandate_unconfirmed",
             "executive_certification": "certification_not_presented",
+            "gaia_x_participant": "mandate_unconfirmed",
         },
         ("mais cela n&#39;a pas pu être confirmé",),
     ),
@@ -108,8 +110,8 @@ CASES = [
     Case(
         "salarie-sans-mandat",
         "91845372100022",
-        ("company_registration", "gaia_x_participant"),
-        {"legal_representative": "no_active_mandate"},
+        ("company_registration",),
+        {"legal_representative": "no_active_mandate", "gaia_x_participant": "no_active_mandate"},
         ("Aucun mandat actif de représentant légal pour cette personne au SIREN 918453721",),
     ),
     Case(
@@ -126,14 +128,17 @@ CASES = [
         "agent-territorial",
         "21299741500014",
         ("company_registration", "public_agent"),
-        {"legal_representative": "no_active_mandate"},
+        {"legal_representative": "no_active_mandate", "gaia_x_participant": "no_active_mandate"},
         ("COMMUNE DE KERBRIAND",),
     ),
     Case(
         "president-holding",
         "90261587100016",
         ("company_registration",),
-        {"legal_representative": "represented_by_legal_person"},
+        {
+            "legal_representative": "represented_by_legal_person",
+            "gaia_x_participant": "represented_by_legal_person",
+        },
         ("représenté par une personne morale",),
     ),
     Case(
