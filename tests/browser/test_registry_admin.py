@@ -9,16 +9,12 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
-from tests.attestia.test_server import free_port
+from tests.server_process import attestia_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -38,42 +34,8 @@ DID = "did:web:navigateur.example.fr"
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {key: value for key, value in os.environ.items() if not key.startswith("ATTESTIA_")} | {
-        "ATTESTIA_DATA_DIR": str(tmp_path / "var"),
-        "ATTESTIA_BASE_URL": base,
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "attestia.cli", "serve", "--port", str(port)],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                output = process.stdout.read().decode() if process.stdout else ""
-                pytest.fail(f"server exited early:\n{output}")
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("server did not start within 60 s")
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if process.stdout:
-            process.stdout.close()
+    with attestia_server(tmp_path) as running:
+        yield running.base
 
 
 @pytest.mark.skipif(

@@ -28,8 +28,8 @@ from typer.testing import CliRunner, Result
 
 from attestia.cli import app
 from attestia.sandbox.personas import CERTIFICATION_DIRIGEANT_ACR
-from tests.attestia.test_server import free_port
 from tests.conftest import SHARED
+from tests.server_process import free_port
 
 pytestmark = pytest.mark.server
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -34,6 +33,7 @@ from issuer.oid4vci.context import IssuedCredential, Oid4vciContext
 from issuer.web.oid4vci import context_for
 from tests.observability import scenario
 from tests.observability.conftest import Deployment
+from tests.server_process import free_port
 
 #: Loggers whose records the test captures besides the root's descendants.
 SERVER_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access")
@@ -86,16 +86,10 @@ class NoMinter:
         raise AssertionError("the server mints, not the test")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[str, Path, Path]]:
     """A real ``attestia serve`` at DEBUG, standard error to a file: (URL, data dir, log)."""
-    port = _free_port()
+    port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     data_dir = tmp_path / "var"
     log = tmp_path / "server.log"

@@ -5,7 +5,6 @@ single-use values under 20 concurrent requests — on SQLite (one process) and o
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -32,17 +31,12 @@ from issuer.oid4vci.context import HolderKey, IssuedCredential, Oid4vciContext
 from issuer.oid4vci.credential_offer import Offer, create_offer
 from tests.issuer.minting.samples import claims_for
 from tests.issuer.oid4vci.conftest import PERSONA, persona_sub
+from tests.server_process import free_port
 from tests.wallet import Wallet, WalletKey
 from tests.wallet.verify import IssuerKeys, check_credential
 
 pytestmark = pytest.mark.server
 CONCURRENCY = 20
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class _NoMinter:
@@ -95,7 +89,7 @@ def _wait(process: subprocess.Popen[bytes], url: str) -> None:
 
 
 def _deploy(tmp_path: Path, database_url: str, processes: int) -> Iterator[Deployment]:
-    ports = [_free_port() for _ in range(processes)]
+    ports = [free_port() for _ in range(processes)]
     base_url = f"http://127.0.0.1:{ports[0]}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("ATTESTIA_")} | {
         "ATTESTIA_DATA_DIR": str(tmp_path / "var"),

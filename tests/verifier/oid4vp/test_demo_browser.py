@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +16,7 @@ import pytest
 from credentials.sd_jwt import SD
 from credentials.sd_jwt_vc import build_payload, issue_sd_jwt_vc
 from tests.holder.wallet import Wallet, sd_jwt_presentation
+from tests.server_process import attestia_server
 from tests.verifier.oid4vp.conftest import make_party
 from verifier.oid4vp.client_id import load_chain
 
@@ -31,52 +31,11 @@ pytestmark = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    data_dir = tmp_path / "var"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ATTESTIA_")} | {
-        "ATTESTIA_DATA_DIR": str(data_dir),
-        "ATTESTIA_BASE_URL": base,
-        "ATTESTIA_VERIFIER_CLIENT_ID_PREFIX": "x509_hash",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "attestia.cli", "serve", "--port", str(port)],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                output = process.stdout.read().decode() if process.stdout else ""
-                pytest.fail(f"server exited early:\n{output}")
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("server did not start within 60 s")
-        yield base, data_dir
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if process.stdout:
-            process.stdout.close()
+    env = {"ATTESTIA_VERIFIER_CLIENT_ID_PREFIX": "x509_hash"}
+    with attestia_server(tmp_path, env=env) as running:
+        yield running.base, running.data_dir
 
 
 def register_issuer(base: str, data_dir: Path, did: str) -> None:
