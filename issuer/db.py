@@ -8,9 +8,9 @@ one convention.
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final, cast
 
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, Table
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING_CONVENTION: Final = {
@@ -26,3 +26,13 @@ class IssuerBase(DeclarativeBase):
     """Tables owned by the issuer (credential register, status lists)."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def table_of(model: type[Any]) -> Table:
+    """The Core table of a mapped class.
+
+    Hot paths insert and update through it rather than through the ORM unit of work: a
+    plain ``INSERT`` costs about half the CPU of ``session.add`` + flush, and nothing on
+    those paths needs the object afterwards.
+    """
+    return cast(Table, model.__table__)

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from credentials.data_integrity import (
@@ -51,6 +52,7 @@ from credentials.sd_jwt.issuer import default_salt
 from credentials.sd_jwt_vc import StatusListReference, build_payload, issue_sd_jwt_vc
 from credentials.vc_jose import sign_vc_jwt
 from issuer.catalogue import Catalogue, CredentialConfiguration, check_claims
+from issuer.db import table_of
 from issuer.gaia_x import gaia_x_registry
 from issuer.minting.gaia_x import GaiaXMinting, build_participant
 from issuer.minting.holder import HolderBinding, did_method
@@ -61,6 +63,7 @@ from issuer.status.publication import SignerSource, StatusListUrls
 from issuer.status.register import SubjectIdentifiers
 
 URN_UUID = "urn:uuid:"
+_INSERT_ISSUED = insert(table_of(IssuedCredential))
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,29 +217,29 @@ class CredentialMinter:
                     created=now,
                 )
         digest = credential_digest(credential)
-        session.add(
-            IssuedCredential(
-                id=credential_id,
-                configuration_id=configuration.id,
-                kind=configuration.kind_name,
-                format=configuration.format,
-                subject_siren=subject.siren,
-                subject_siret=subject.siret,
-                person_sub=subject.person_sub,
-                person_digest=subject.person_digest,
-                holder_thumbprint=holder.thumbprint,
-                status_list_id=allocation.list_id,
-                status_index=allocation.index,
-                signing_kid=signer.kid,
-                issued_at=now,
-                valid_from=now,
-                valid_until=valid_until,
-                digest_sha256=digest,
-                state="valid",
-                state_changed_at=None,
-            )
+        session.execute(
+            _INSERT_ISSUED,
+            {
+                "id": credential_id,
+                "configuration_id": configuration.id,
+                "kind": configuration.kind_name,
+                "format": configuration.format,
+                "subject_siren": subject.siren,
+                "subject_siret": subject.siret,
+                "person_sub": subject.person_sub,
+                "person_digest": subject.person_digest,
+                "holder_thumbprint": holder.thumbprint,
+                "status_list_id": allocation.list_id,
+                "status_index": allocation.index,
+                "signing_kid": signer.kid,
+                "issued_at": now,
+                "valid_from": now,
+                "valid_until": valid_until,
+                "digest_sha256": digest,
+                "state": "valid",
+                "state_changed_at": None,
+            },
         )
-        session.flush()
         return MintedCredential(
             credential_id=URN_UUID + credential_id,
             configuration_id=configuration.id,

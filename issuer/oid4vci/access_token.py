@@ -13,8 +13,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
+from issuer.db import table_of
 from issuer.oid4vci.context import Oid4vciContext, digest
 from issuer.oid4vci.dpop import verify_dpop_proof
 from issuer.oid4vci.errors import InvalidDpopProof, InvalidDpopProofAtResource, InvalidToken
@@ -33,6 +35,19 @@ class AccessGrant:
     jkt: str | None
 
 
+_TOKENS = table_of(AccessTokenRow)
+_INSERT_TOKEN = insert(_TOKENS)
+_TOKEN_BY_HASH = select(
+    _TOKENS.c.token_hash,
+    _TOKENS.c.offer_id,
+    _TOKENS.c.client_id,
+    _TOKENS.c.configuration_ids,
+    _TOKENS.c.credential_identifiers,
+    _TOKENS.c.jkt,
+    _TOKENS.c.expires_at,
+).where(_TOKENS.c.token_hash == bindparam("token_hash"))
+
+
 def issue_access_token(
     ctx: Oid4vciContext,
     session: Session,
@@ -46,17 +61,18 @@ def issue_access_token(
     """Store a new token in ``session``; returns the token and its lifetime in seconds."""
     token = ctx.new_secret()
     now = ctx.now()
-    session.add(
-        AccessTokenRow(
-            token_hash=digest(token),
-            offer_id=offer_id,
-            client_id=client_id,
-            configuration_ids=configuration_ids,
-            credential_identifiers=credential_identifiers,
-            jkt=jkt,
-            issued_at=now,
-            expires_at=now + ctx.config.access_token_ttl,
-        )
+    session.execute(
+        _INSERT_TOKEN,
+        {
+            "token_hash": digest(token),
+            "offer_id": offer_id,
+            "client_id": client_id,
+            "configuration_ids": configuration_ids,
+            "credential_identifiers": credential_identifiers,
+            "jkt": jkt,
+            "issued_at": now,
+            "expires_at": now + ctx.config.access_token_ttl,
+        },
     )
     return token, ctx.config.access_token_ttl
 
@@ -85,8 +101,13 @@ def authenticate(
     dpop: list[str],
     method: str,
     url: str,
+    session: Session | None = None,
 ) -> AccessGrant:
-    """The grant behind the request's access token, or a 401 error."""
+    """The grant behind the request's access token, or a 401 error.
+
+    ``session``: read the token in the caller's transaction (the Credential Endpoint does,
+    saving a connection checkout per request); otherwise in a short session of its own.
+    """
     preferred = "DPoP" if ctx.config.dpop_required else "Bearer"
     if not authorization:
         raise _invalid(ctx, preferred, "an access token is required", error=False)
@@ -96,8 +117,11 @@ def authenticate(
     if scheme not in ("bearer", "dpop") or not token or " " in token:
         raise _invalid(ctx, preferred, "the Authorization header is not Bearer or DPoP")
     challenge_scheme = "DPoP" if scheme == "dpop" else "Bearer"
-    with ctx.sessions() as session:
-        row = session.get(AccessTokenRow, digest(token))
+    if session is None:
+        with ctx.sessions() as own:
+            row = own.execute(_TOKEN_BY_HASH, {"token_hash": digest(token)}).one_or_none()
+    else:
+        row = session.execute(_TOKEN_BY_HASH, {"token_hash": digest(token)}).one_or_none()
     if row is None or row.expires_at <= ctx.now():
         raise _invalid(ctx, challenge_scheme, "the access token is unknown or has expired")
     if row.jkt is not None:

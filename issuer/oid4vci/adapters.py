@@ -15,6 +15,7 @@ certification states the ProConnect names, which the register may spell otherwis
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any, Final
@@ -27,7 +28,13 @@ from issuer.minting import CredentialMinter, HolderBinding, SubjectIdentifiers
 from issuer.minting.services import IssuerServices
 from issuer.observability import SILENT, IssuanceObserver
 from issuer.oid4vci.config import Oid4vciConfig
-from issuer.oid4vci.context import ConfigurationView, HolderKey, IssuedCredential, Oid4vciContext
+from issuer.oid4vci.context import (
+    ConfigurationView,
+    HolderKey,
+    IssuedCredential,
+    Oid4vciContext,
+    writer_limit,
+)
 from issuer.oid4vci.errors import (
     CredentialRequestDenied,
     InvalidProof,
@@ -118,4 +125,5 @@ def build_context(
         catalogue=CatalogueAdapter(issuer.catalogue),
         minter=MinterAdapter(issuer.minter),
         observer=observer,
+        writers=threading.BoundedSemaphore(writer_limit(issuer.sessions)),
     )

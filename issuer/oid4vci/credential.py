@@ -14,9 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from credentials.did.resolver import DidResolver
+from issuer.db import table_of
 from issuer.oid4vci.access_token import AccessGrant
 from issuer.oid4vci.context import HolderKey, Oid4vciContext, digest
 from issuer.oid4vci.errors import (
@@ -32,6 +34,11 @@ from issuer.oid4vci.json_body import parse_object
 from issuer.oid4vci.models import DeferredTransactionRow, NotificationRow, OfferRow
 from issuer.oid4vci.nonce import consume_nonces
 from issuer.oid4vci.proof import holder_did_resolver, verify_key_proof
+
+#: What minting needs of the grant: the claims per configuration and the subject.
+_OFFERS = table_of(OfferRow)
+_INSERT_NOTIFICATION = insert(table_of(NotificationRow))
+_GRANT = select(_OFFERS.c.claims, _OFFERS.c.subject).where(_OFFERS.c.id == bindparam("offer_id"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,14 +128,16 @@ def request_credentials(
         raise InvalidProof("each key proof must be for a different key")
     with ctx.transaction() as session:
         consume_nonces(ctx, session, [v.nonce for v in verified])
-        offer = session.get(OfferRow, grant.offer_id)
+        offer = session.execute(_GRANT, {"offer_id": grant.offer_id}).one_or_none()
         if offer is None:
             raise CredentialRequestDenied("the grant behind this access token no longer exists")
         claims = offer.claims.get(configuration_id)
         holders = [v.holder for v in verified]
         if claims is None:
-            return _defer(ctx, session, offer, configuration_id, holders)
-        body = mint_all(ctx, session, offer, configuration_id, claims, holders)
+            return _defer(ctx, session, grant.offer_id, configuration_id, holders)
+        body = mint_all(
+            ctx, session, grant.offer_id, offer.subject, configuration_id, claims, holders
+        )
     ctx.issued(configuration_id, len(holders))
     return CredentialResponse(200, body)
 
@@ -136,7 +145,8 @@ def request_credentials(
 def mint_all(
     ctx: Oid4vciContext,
     session: Session,
-    offer: OfferRow,
+    offer_id: str,
+    subject: Any,
     configuration_id: str,
     claims: dict[str, Any],
     holders: list[HolderKey],
@@ -147,22 +157,23 @@ def mint_all(
             session,
             configuration_id=configuration_id,
             claims=claims,
-            subject=offer.subject,
+            subject=subject,
             holder=holder,
         )
         for holder in holders
     ]
     notification_id = ctx.token(24)
     now = ctx.now()
-    session.add(
-        NotificationRow(
-            notification_id=notification_id,
-            offer_id=offer.id,
-            configuration_id=configuration_id,
-            credential_ids=[item.credential_id for item in issued],
-            created_at=now,
-            expires_at=now + ctx.config.notification_ttl,
-        )
+    session.execute(
+        _INSERT_NOTIFICATION,
+        {
+            "notification_id": notification_id,
+            "offer_id": offer_id,
+            "configuration_id": configuration_id,
+            "credential_ids": [item.credential_id for item in issued],
+            "created_at": now,
+            "expires_at": now + ctx.config.notification_ttl,
+        },
     )
     return {
         "credentials": [{"credential": item.credential} for item in issued],
@@ -173,7 +184,7 @@ def mint_all(
 def _defer(
     ctx: Oid4vciContext,
     session: Session,
-    offer: OfferRow,
+    offer_id: str,
     configuration_id: str,
     holders: list[HolderKey],
 ) -> CredentialResponse:
@@ -182,7 +193,7 @@ def _defer(
     session.add(
         DeferredTransactionRow(
             transaction_id_hash=digest(transaction_id),
-            offer_id=offer.id,
+            offer_id=offer_id,
             configuration_id=configuration_id,
             holders=[h.to_json() for h in holders],
             created_at=now,

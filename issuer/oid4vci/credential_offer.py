@@ -63,9 +63,14 @@ def tx_code_digest(salt: str, tx_code: str) -> str:
 
 
 def tx_code_matches(row: OfferRow, candidate: str) -> bool:
-    if row.tx_code_salt is None or row.tx_code_hash is None:
+    return tx_code_hash_matches(row.tx_code_salt, row.tx_code_hash, candidate)
+
+
+def tx_code_hash_matches(salt: str | None, stored: str | None, candidate: str) -> bool:
+    """Whether ``candidate`` is the Transaction Code stored as ``stored`` (salted digest)."""
+    if salt is None or stored is None:
         return False
-    return hmac.compare_digest(tx_code_digest(row.tx_code_salt, candidate), row.tx_code_hash)
+    return hmac.compare_digest(tx_code_digest(salt, candidate), stored)
 
 
 def offer_uris(offer_url: str, document: Mapping[str, Any]) -> tuple[str, str]:
@@ -169,11 +174,28 @@ def create_offer(
 
 def is_live(ctx: Oid4vciContext, row: OfferRow, now: float) -> bool:
     """Not expired, not redeemed, not killed by too many wrong Transaction Codes."""
+    return row.document is not None and offer_is_live(
+        ctx,
+        redeemed_at=row.redeemed_at,
+        expires_at=row.expires_at,
+        failed_attempts=row.failed_attempts,
+        now=now,
+    )
+
+
+def offer_is_live(
+    ctx: Oid4vciContext,
+    *,
+    redeemed_at: float | None,
+    expires_at: float,
+    failed_attempts: int,
+    now: float,
+) -> bool:
+    """:func:`is_live` on the columns alone (the document is erased when redeemed)."""
     return (
-        row.redeemed_at is None
-        and row.expires_at > now
-        and row.failed_attempts < ctx.config.tx_code_max_attempts
-        and row.document is not None
+        redeemed_at is None
+        and expires_at > now
+        and failed_attempts < ctx.config.tx_code_max_attempts
     )
 
 

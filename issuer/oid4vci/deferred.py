@@ -63,6 +63,8 @@ def request_deferred(
         if getattr(completed, "rowcount", 0) != 1:
             raise InvalidTransactionId("transaction_id is unknown, expired or already used")
         holders = [HolderKey.from_json(h) for h in row.holders]
-        body = mint_all(ctx, session, offer, row.configuration_id, claims, holders)
+        body = mint_all(
+            ctx, session, offer.id, offer.subject, row.configuration_id, claims, holders
+        )
     ctx.issued(row.configuration_id, len(holders))
     return CredentialResponse(200, body)

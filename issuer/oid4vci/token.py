@@ -4,7 +4,7 @@ A code is redeemed exactly once: the redeeming transaction runs ``UPDATE … SET
 WHERE redeemed_at IS NULL AND …`` and only the caller whose update touched the row gets a
 token — on SQLite (one writer at a time) as on PostgreSQL (row lock, then re-evaluation of
 the condition), also across processes. A wrong Transaction Code is ``invalid_grant``
-(§6.3) and counts one failed attempt, committed on its own; after
+(§6.3) and counts one failed attempt, committed although the request fails; after
 ``tx_code_max_attempts`` the offer is dead ("The AS SHOULD cap failed tx_code attempts per
 pre-authorized code, then invalidate the code").
 """
@@ -15,14 +15,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
+from issuer.db import table_of
 from issuer.oid4vci import pkce
 from issuer.oid4vci.access_token import issue_access_token
 from issuer.oid4vci.authorization_details import parse_authorization_details
 from issuer.oid4vci.context import Oid4vciContext, digest
-from issuer.oid4vci.credential_offer import is_live, tx_code_matches
+from issuer.oid4vci.credential_offer import offer_is_live, tx_code_hash_matches
 from issuer.oid4vci.dpop import verify_dpop_proof
 from issuer.oid4vci.errors import (
     InvalidAuthorizationDetails,
@@ -133,7 +134,42 @@ def _response(
     return body
 
 
+#: The columns the Token Endpoint needs to judge a pre-authorized code (not the claims).
+_OFFERS = table_of(OfferRow)
+_OFFER_BY_CODE = select(
+    _OFFERS.c.id,
+    _OFFERS.c.expires_at,
+    _OFFERS.c.redeemed_at,
+    _OFFERS.c.failed_attempts,
+    _OFFERS.c.tx_code_salt,
+    _OFFERS.c.tx_code_hash,
+    _OFFERS.c.configuration_ids,
+).where(_OFFERS.c.pre_authorized_code_hash == bindparam("code_hash"))
+_COUNT_FAILURE = (
+    update(_OFFERS)
+    .where(_OFFERS.c.id == bindparam("offer_id"))
+    .values(failed_attempts=_OFFERS.c.failed_attempts + 1)
+)
+#: The redemption: only the caller whose update touches the row gets a token.
+_REDEEM = (
+    update(_OFFERS)
+    .where(
+        _OFFERS.c.id == bindparam("offer_id"),
+        _OFFERS.c.redeemed_at.is_(None),
+        _OFFERS.c.expires_at > bindparam("now"),
+        _OFFERS.c.failed_attempts < bindparam("max_attempts"),
+    )
+    .values(redeemed_at=bindparam("now"), document=None)
+)
+
+
 def _pre_authorized(ctx: Oid4vciContext, request: TokenRequest, jkt: str | None) -> dict[str, Any]:
+    """One transaction: read the grant, then redeem it with a conditional ``UPDATE``.
+
+    A request refused for its shape (missing or unexpected ``tx_code``, bad
+    ``authorization_details``) rolls back and changes nothing; a wrong ``tx_code`` commits
+    its failed attempt (and only that) before the ``invalid_grant`` answer.
+    """
     code = _param(request, "pre-authorized_code", required=True)
     assert code is not None
     tx_code = _param(request, "tx_code")
@@ -141,58 +177,49 @@ def _pre_authorized(ctx: Oid4vciContext, request: TokenRequest, jkt: str | None)
     if client_id is None and not ctx.config.pre_authorized_anonymous_access:
         raise InvalidClient("this Authorization Server does not support anonymous access")
     now = ctx.now()
-    code_hash = digest(code)
-    with ctx.sessions() as session:
-        row = session.scalars(
-            select(OfferRow).where(OfferRow.pre_authorized_code_hash == code_hash)
-        ).one_or_none()
-        if row is None or not is_live(ctx, row, now):
+    wrong_tx_code = False
+    with ctx.transaction() as session:
+        row = session.execute(_OFFER_BY_CODE, {"code_hash": digest(code)}).one_or_none()
+        if row is None or not offer_is_live(
+            ctx,
+            redeemed_at=row.redeemed_at,
+            expires_at=row.expires_at,
+            failed_attempts=row.failed_attempts,
+            now=now,
+        ):
             raise InvalidGrant("the pre-authorized code is invalid, expired or already used")
         expects_tx_code = row.tx_code_hash is not None
-        offer_id = row.id
-        ids = list(row.configuration_ids)
-        right_code = tx_code is not None and tx_code_matches(row, tx_code)
-    if expects_tx_code and tx_code is None:
-        raise InvalidRequest("tx_code is required for this pre-authorized code")
-    if not expects_tx_code and tx_code is not None:
-        raise InvalidRequest("this pre-authorized code takes no tx_code")
-    if expects_tx_code and not right_code:
-        _count_failure(ctx, offer_id)
-        raise InvalidGrant("the transaction code is wrong")
-    details = _requested_details(ctx, request, ids)
-    with ctx.transaction() as session:
-        redeemed = session.execute(
-            update(OfferRow)
-            .where(
-                OfferRow.id == offer_id,
-                OfferRow.redeemed_at.is_(None),
-                OfferRow.expires_at > now,
-                OfferRow.failed_attempts < ctx.config.tx_code_max_attempts,
+        if expects_tx_code and tx_code is None:
+            raise InvalidRequest("tx_code is required for this pre-authorized code")
+        if not expects_tx_code and tx_code is not None:
+            raise InvalidRequest("this pre-authorized code takes no tx_code")
+        if expects_tx_code and not (
+            tx_code is not None
+            and tx_code_hash_matches(row.tx_code_salt, row.tx_code_hash, tx_code)
+        ):
+            session.execute(_COUNT_FAILURE, {"offer_id": row.id})
+            wrong_tx_code = True
+        else:
+            ids = list(row.configuration_ids)
+            details = _requested_details(ctx, request, ids)
+            redeemed = session.execute(
+                _REDEEM,
+                {"offer_id": row.id, "now": now, "max_attempts": ctx.config.tx_code_max_attempts},
             )
-            .values(redeemed_at=now, document=None)
-        )
-        if getattr(redeemed, "rowcount", 0) != 1:
-            raise InvalidGrant("the pre-authorized code is invalid, expired or already used")
-        return _response(
-            ctx,
-            session,
-            offer_id=offer_id,
-            client_id=client_id,
-            configuration_ids=ids,
-            details=details,
-            scope=None,
-            jkt=jkt,
-        )
-
-
-def _count_failure(ctx: Oid4vciContext, offer_id: str) -> None:
-    """One more wrong Transaction Code, committed even though the request fails."""
-    with ctx.transaction() as session:
-        session.execute(
-            update(OfferRow)
-            .where(OfferRow.id == offer_id)
-            .values(failed_attempts=OfferRow.failed_attempts + 1)
-        )
+            if getattr(redeemed, "rowcount", 0) != 1:
+                raise InvalidGrant("the pre-authorized code is invalid, expired or already used")
+            return _response(
+                ctx,
+                session,
+                offer_id=row.id,
+                client_id=client_id,
+                configuration_ids=ids,
+                details=details,
+                scope=None,
+                jkt=jkt,
+            )
+    assert wrong_tx_code
+    raise InvalidGrant("the transaction code is wrong")
 
 
 def _authorization_code(

@@ -26,13 +26,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.dml import ReturningInsert
 
+from issuer.db import table_of
 from issuer.status.errors import AllocationError
 from issuer.status.models import ListKind, StatusAllocation, StatusList
+
+_LISTS = table_of(StatusList)
+_ALLOCATIONS = table_of(StatusAllocation)
 
 LIST_SIZE: Final = 131_072
 FILL_THRESHOLD: Final = 0.5
@@ -59,27 +62,28 @@ class Allocation:
     index: int
 
 
+#: ``INSERT … ON CONFLICT DO NOTHING RETURNING idx`` per dialect, built once: the row
+#: comes back only to the transaction whose insert claimed the index.
+_CLAIM: Final = {
+    "postgresql": postgresql.insert(_ALLOCATIONS)
+    .on_conflict_do_nothing()
+    .returning(_ALLOCATIONS.c.idx),
+    "sqlite": sqlite.insert(_ALLOCATIONS).on_conflict_do_nothing().returning(_ALLOCATIONS.c.idx),
+}
+_OPEN_LIST: Final = (
+    select(_LISTS.c.id, _LISTS.c.size, _LISTS.c.capacity)
+    .where(_LISTS.c.kind == bindparam("kind"), _LISTS.c.state == "open")
+    .order_by(_LISTS.c.created_at.desc(), _LISTS.c.id)
+    .limit(1)
+)
+
+
 def _claim(session: Session, list_id: str, index: int, now: datetime) -> bool:
+    statement = _CLAIM.get(session.get_bind().dialect.name)
+    if statement is None:  # pragma: no cover - only SQLite and PostgreSQL are supported
+        raise AllocationError("status index allocation needs SQLite or PostgreSQL")
     values = {"list_id": list_id, "idx": index, "allocated_at": now}
-    dialect = session.get_bind().dialect.name
-    statement: ReturningInsert[tuple[int]]
-    if dialect == "postgresql":
-        statement = (
-            postgresql.insert(StatusAllocation)
-            .values(values)
-            .on_conflict_do_nothing()
-            .returning(StatusAllocation.idx)
-        )
-    elif dialect == "sqlite":
-        statement = (
-            sqlite.insert(StatusAllocation)
-            .values(values)
-            .on_conflict_do_nothing()
-            .returning(StatusAllocation.idx)
-        )
-    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
-        statement = insert(StatusAllocation).values(values).returning(StatusAllocation.idx)
-    return session.execute(statement).scalar() is not None
+    return session.execute(statement, values).scalar() is not None
 
 
 class StatusAllocator:
@@ -109,48 +113,43 @@ class StatusAllocator:
     def capacity(self) -> int:
         return self._capacity
 
-    def _open_list(self, session: Session, kind: ListKind, now: datetime) -> StatusList:
-        current = session.scalar(
-            select(StatusList)
-            .where(StatusList.kind == kind, StatusList.state == "open")
-            .order_by(StatusList.created_at.desc(), StatusList.id)
-            .limit(1)
-        )
+    def _open_list(self, session: Session, kind: ListKind, now: datetime) -> tuple[str, int]:
+        """(id, size) of the open list of ``kind``; a new one when it is missing or full."""
+        current = session.execute(_OPEN_LIST, {"kind": kind}).one_or_none()
         if current is not None:
             with self._lock:
                 unchecked = self._unchecked.get(current.id, self._check_every)
                 if unchecked < self._check_every:
                     self._unchecked[current.id] = unchecked + 1
-                    return current
-            used = session.scalar(
-                select(func.count()).where(StatusAllocation.list_id == current.id)
-            )
+                    return current.id, current.size
+            used = session.scalar(select(func.count()).where(_ALLOCATIONS.c.list_id == current.id))
             if (used or 0) < current.capacity:
                 with self._lock:
                     self._unchecked = {current.id: 1}
-                return current
-            current.state = "full"
-        fresh = StatusList(
-            id=self._list_id(),
-            kind=kind,
-            size=self._size,
-            capacity=self._capacity,
-            state="open",
-            version=0,
-            created_at=now,
-            updated_at=now,
+                return current.id, current.size
+            session.execute(update(_LISTS).where(_LISTS.c.id == current.id).values(state="full"))
+        fresh = self._list_id()
+        session.execute(
+            insert(_LISTS).values(
+                id=fresh,
+                kind=kind,
+                size=self._size,
+                capacity=self._capacity,
+                state="open",
+                version=0,
+                created_at=now,
+                updated_at=now,
+            )
         )
-        session.add(fresh)
-        session.flush()
-        return fresh
+        return fresh, self._size
 
     def allocate(self, session: Session, kind: ListKind, *, now: datetime) -> Allocation:
         """Claim a free random index in the open list of ``kind`` (opening one if needed)."""
-        status_list = self._open_list(session, kind, now)
+        list_id, size = self._open_list(session, kind, now)
         for _ in range(MAX_DRAWS):
-            index = self._randbelow(status_list.size)
-            if not 0 <= index < status_list.size:
+            index = self._randbelow(size)
+            if not 0 <= index < size:
                 raise AllocationError("the index source returned an index outside the list")
-            if _claim(session, status_list.id, index, now):
-                return Allocation(list_id=status_list.id, kind=kind, index=index)
+            if _claim(session, list_id, index, now):
+                return Allocation(list_id=list_id, kind=kind, index=index)
         raise AllocationError(f"no free index found in {MAX_DRAWS} draws")

@@ -15,8 +15,9 @@ session layer keeps in ``request.state.web_session`` and otherwise sends the bro
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 from urllib.parse import parse_qs, quote
 
 from fastapi import APIRouter, Request, Response
@@ -51,6 +52,7 @@ from issuer.oid4vci.nonce import issue_nonce
 from issuer.oid4vci.notification import notify
 from issuer.proconnect.identity import IdentityError, ProConnectIdentity
 
+T = TypeVar("T")
 router = APIRouter(tags=["OpenID4VCI"])
 
 NO_STORE: Final = {"Cache-Control": "no-store"}
@@ -162,11 +164,9 @@ async def _form(request: Request) -> dict[str, list[str]]:
         raise InvalidRequest("the form is not UTF-8") from None
 
 
-async def _json_body(request: Request) -> bytes:
-    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media != "application/json":
+def _require_json(content_type: str) -> None:
+    if content_type.split(";")[0].strip().lower() != "application/json":
         raise InvalidRequest("the request body must be application/json")
-    return await request.body()
 
 
 # Metadata ---------------------------------------------------------------------------
@@ -324,16 +324,23 @@ async def nonce_endpoint(request: Request) -> JSONResponse:
 # Protected resources ----------------------------------------------------------------
 
 
-async def _grant(request: Request, ctx: Oid4vciContext, endpoint: str) -> AccessGrant:
-    return await run_in_threadpool(
-        lambda: authenticate(
-            ctx,
-            authorization=request.headers.get("authorization"),
-            dpop=request.headers.getlist("dpop"),
-            method=request.method,
-            url=ctx.config.endpoint(endpoint),
-        )
-    )
+def _authenticated(
+    request: Request, ctx: Oid4vciContext, endpoint: str, handle: Callable[[AccessGrant], T]
+) -> Callable[[], T]:
+    """The access token check, then the JSON body's media type, then ``handle``: one
+    call, for one hop to the thread pool (the body is read before, unchecked)."""
+    authorization = request.headers.get("authorization")
+    dpop = request.headers.getlist("dpop")
+    method = request.method
+    url = ctx.config.endpoint(endpoint)
+    media = request.headers.get("content-type", "")
+
+    def call() -> T:
+        grant = authenticate(ctx, authorization=authorization, dpop=dpop, method=method, url=url)
+        _require_json(media)
+        return handle(grant)
+
+    return call
 
 
 def _credential_response(result: CredentialResponse) -> JSONResponse:
@@ -348,9 +355,11 @@ def _credential_response(result: CredentialResponse) -> JSONResponse:
 )
 async def credential_endpoint(request: Request) -> JSONResponse:
     ctx = oid4vci_context(request)
-    grant = await _grant(request, ctx, "credential")
-    body = await _json_body(request)
-    return _credential_response(await run_in_threadpool(request_credentials, ctx, grant, body))
+    body = await request.body()
+    call = _authenticated(
+        request, ctx, "credential", lambda grant: request_credentials(ctx, grant, body)
+    )
+    return _credential_response(await run_in_threadpool(call))
 
 
 @router.post(
@@ -361,9 +370,11 @@ async def credential_endpoint(request: Request) -> JSONResponse:
 )
 async def deferred_credential_endpoint(request: Request) -> JSONResponse:
     ctx = oid4vci_context(request)
-    grant = await _grant(request, ctx, "deferred_credential")
-    body = await _json_body(request)
-    return _credential_response(await run_in_threadpool(request_deferred, ctx, grant, body))
+    body = await request.body()
+    call = _authenticated(
+        request, ctx, "deferred_credential", lambda grant: request_deferred(ctx, grant, body)
+    )
+    return _credential_response(await run_in_threadpool(call))
 
 
 @router.post(
@@ -375,7 +386,8 @@ async def deferred_credential_endpoint(request: Request) -> JSONResponse:
 )
 async def notification_endpoint(request: Request) -> Response:
     ctx = oid4vci_context(request)
-    grant = await _grant(request, ctx, "notification")
-    body = await _json_body(request)
-    await run_in_threadpool(notify, ctx, grant, body)
+    body = await request.body()
+    await run_in_threadpool(
+        _authenticated(request, ctx, "notification", lambda grant: notify(ctx, grant, body))
+    )
     return Response(status_code=204, headers=NO_STORE)
