@@ -17,10 +17,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from scripts.load import LoadConfig, LoadResult, percentile, run_load, temporary_postgres_database
-
-ISSUANCE = "issuance (token+nonce+credential)"
-ROUND_TRIP = "verification (round trip)"
+from scripts.loadtest.cluster import temporary_postgres_database
+from scripts.loadtest.run import LoadConfig, LoadResult, percentile, run_load
+from scripts.loadtest.wallets import ISSUANCE, ROUND_TRIP
 
 
 @dataclass(frozen=True, slots=True)

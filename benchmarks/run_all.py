@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from benchmarks import e2e, machine, profile, verify_http
-from scripts.load import Cluster, temporary_postgres_database
+from scripts.loadtest.cluster import Cluster, temporary_postgres_database
 
 REPO = Path(__file__).resolve().parents[1]
 ISSUANCE_TARGET = 200.0

@@ -11,20 +11,24 @@ raw signature verifications one verification contains, measured in the same run.
 from __future__ import annotations
 
 import asyncio
+import json
 import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import aiohttp
 import httpx
 
-from scripts.load import (
+from scripts.loadtest.cluster import Cluster
+from scripts.loadtest.run import percentile
+from scripts.loadtest.wallets import (
     PRE_AUTHORIZED,
-    Cluster,
+    HolderKey,
     OfferFactory,
-    _holder_key,
-    percentile,
+    http_session,
+    run_event_loop,
 )
 
 AUDIENCE = "x509_hash:benchmark-verifier"
@@ -36,7 +40,7 @@ class Case:
     path: str
     raw: str  # the raw primitive, e.g. "ES256"
     signatures: int  # raw signature verifications in one verification
-    body: Callable[[], dict[str, Any]]
+    body: Callable[[], bytes]  # a JSON request body, serialised beforehand
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +69,7 @@ def issue(cluster: Cluster, factory: OfferFactory, configuration_id: str) -> tup
             },
         ).json()["access_token"]
         nonce = http.post("/issuer/nonce").json()["c_nonce"]
-        key, private_jwk = _holder_key()
+        key = HolderKey()
         answer = http.post(
             "/issuer/credential",
             json={
@@ -75,7 +79,7 @@ def issue(cluster: Cluster, factory: OfferFactory, configuration_id: str) -> tup
             headers={"Authorization": f"Bearer {token}"},
         )
         answer.raise_for_status()
-        return answer.json()["credentials"][0]["credential"], private_jwk
+        return answer.json()["credentials"][0]["credential"], key.private_jwk
 
 
 def cases(cluster: Cluster, factory: OfferFactory) -> list[Case]:
@@ -84,7 +88,7 @@ def cases(cluster: Cluster, factory: OfferFactory) -> list[Case]:
     sd_jwt, holder_jwk = issue(cluster, factory, "company_registration_sd_jwt")
     ldp, _ = issue(cluster, factory, "company_registration_ldp_vc")
     vc_jwt, _ = issue(cluster, factory, "company_registration_jwt_vc")
-    presentations = []
+    presentations: list[bytes] = []
     for _ in range(256):
         nonce = secrets.token_urlsafe(24)
         presentation = sd_jwt_presentation(
@@ -94,46 +98,60 @@ def cases(cluster: Cluster, factory: OfferFactory) -> list[Case]:
             nonce=nonce,
             aud=AUDIENCE,
         )
-        presentations.append((presentation, nonce))
-    turn = iter(range(1 << 62))
-
-    def presented() -> dict[str, Any]:
-        presentation, nonce = presentations[next(turn) % len(presentations)]
-        return {
+        body = {
             "verifiablePresentation": presentation,
             "options": {"challenge": nonce, "domain": AUDIENCE},
         }
+        presentations.append(_json(body))
+    turn = iter(range(1 << 62))
+
+    def presented() -> bytes:
+        return presentations[next(turn) % len(presentations)]
+
+    def credential(value: Any) -> Callable[[], bytes]:
+        body = _json({"verifiableCredential": value})
+        return lambda: body
 
     return [
         Case("SD-JWT VC presentation (KB-JWT)", "presentations", "ES256", 2, presented),
-        Case(
-            "SD-JWT VC credential",
-            "credentials",
-            "ES256",
-            1,
-            lambda: {"verifiableCredential": sd_jwt},
-        ),
-        Case(
-            "vc+jwt credential", "credentials", "ES256", 1, lambda: {"verifiableCredential": vc_jwt}
-        ),
+        Case("SD-JWT VC credential", "credentials", "ES256", 1, credential(sd_jwt)),
+        Case("vc+jwt credential", "credentials", "ES256", 1, credential(vc_jwt)),
         Case(
             "Data Integrity eddsa-rdfc-2022 credential",
             "credentials",
             "EdDSA",
             1,
-            lambda: {"verifiableCredential": ldp},
+            credential(ldp),
         ),
     ]
 
 
+def _json(value: Any) -> bytes:
+    return json.dumps(value, separators=(",", ":")).encode()
+
+
+JSON = {"Content-Type": "application/json"}
+
+
+async def _verify(http: aiohttp.ClientSession, url: str, body: bytes) -> tuple[int, bytes]:
+    async with http.post(url, data=body, headers=JSON) as answer:
+        return answer.status, await answer.read()
+
+
+def _verified(status: int, body: bytes) -> bool:
+    return status == 200 and json.loads(body).get("verified") is True
+
+
 async def _measure(cluster: Cluster, case: Case, clients: int, seconds: float) -> Figure:
+    """``clients`` concurrent callers on one aiohttp session (pooled connections)."""
     latencies: list[float] = []
     errors = 0
-    async with httpx.AsyncClient(timeout=60) as http:
-        for url in cluster.urls:  # warm every server's caches; the first answer must verify
-            warm = await http.post(f"{url}/verifier/{case.path}/verify", json=case.body())
-            if warm.status_code != 200 or warm.json().get("verified") is not True:
-                raise RuntimeError(f"{case.name}: not verified on warm-up: {warm.text[:600]}")
+    urls = [f"{url}/verifier/{case.path}/verify" for url in cluster.urls]
+    async with http_session(connections=clients + len(urls)) as http:
+        for url in urls:  # warm every server's caches; the first answer must verify
+            status, body = await _verify(http, url, case.body())
+            if not _verified(status, body):
+                raise RuntimeError(f"{case.name}: not verified on warm-up: {body[:600]!r}")
         deadline = time.monotonic() + seconds
 
         async def client(number: int) -> None:
@@ -141,10 +159,13 @@ async def _measure(cluster: Cluster, case: Case, clients: int, seconds: float) -
             turn = number
             while time.monotonic() < deadline:
                 turn += 1
-                url = cluster.urls[turn % len(cluster.urls)]
                 started = time.perf_counter()
-                answer = await http.post(f"{url}/verifier/{case.path}/verify", json=case.body())
-                if answer.status_code == 200 and answer.json().get("verified") is True:
+                try:
+                    status, body = await _verify(http, urls[turn % len(urls)], case.body())
+                except (aiohttp.ClientError, TimeoutError):
+                    errors += 1
+                    continue
+                if _verified(status, body):
                     latencies.append(time.perf_counter() - started)
                 else:
                     errors += 1
@@ -170,7 +191,7 @@ def measure(cluster: Cluster, clients: int = 8, seconds: float = 8.0) -> list[Fi
         chosen = cases(cluster, factory)
     finally:
         factory.close()
-    return [asyncio.run(_measure(cluster, case, clients, seconds)) for case in chosen]
+    return [run_event_loop(_measure(cluster, case, clients, seconds)) for case in chosen]
 
 
 def raw_verifications_per_second(algorithm: str, seconds: float = 1.0) -> float:

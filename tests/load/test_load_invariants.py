@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from attestia.invariants import check_invariants
-from scripts.load import LoadConfig, LoadResult, format_report, run_load
+from scripts.loadtest.run import LoadConfig, LoadResult, format_report, run_load
 
 pytestmark = pytest.mark.server
 
