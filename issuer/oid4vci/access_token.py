@@ -118,7 +118,7 @@ def authenticate(
         raise _invalid(ctx, preferred, "the Authorization header is not Bearer or DPoP")
     challenge_scheme = "DPoP" if scheme == "dpop" else "Bearer"
     if session is None:
-        with ctx.sessions() as own:
+        with ctx.statement() as own:
             row = own.execute(_TOKEN_BY_HASH, {"token_hash": digest(token)}).one_or_none()
     else:
         row = session.execute(_TOKEN_BY_HASH, {"token_hash": digest(token)}).one_or_none()

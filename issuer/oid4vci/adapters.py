@@ -33,6 +33,7 @@ from issuer.oid4vci.context import (
     HolderKey,
     IssuedCredential,
     Oid4vciContext,
+    autocommit_sessions,
     writer_limit,
 )
 from issuer.oid4vci.errors import (
@@ -126,4 +127,5 @@ def build_context(
         minter=MinterAdapter(issuer.minter),
         observer=observer,
         writers=threading.BoundedSemaphore(writer_limit(issuer.sessions)),
+        single_statements=autocommit_sessions(issuer.sessions),
     )

@@ -36,11 +36,12 @@ _CONSUME_NONCE = (
 def issue_nonce(ctx: Oid4vciContext) -> str:
     """A fresh ``c_nonce``, stored as its digest."""
     value = ctx.new_secret()
-    with ctx.transaction() as session:
+    with ctx.statement() as session:
         session.execute(
             _INSERT_NONCE,
             {"nonce_hash": digest(value), "expires_at": ctx.now() + ctx.config.c_nonce_ttl},
         )
+        session.commit()
     return value
 
 

@@ -109,6 +109,10 @@ class Cluster:
         for index in range(len(self.ports)):  # one after the other: the first creates keys
             self.start(index)
 
+    def pids(self) -> list[int]:
+        """The live server processes' ids."""
+        return [p.pid for p in self.processes if p is not None and p.poll() is None]
+
     def sample_rss(self) -> None:
         for index, process in enumerate(self.processes):
             if process is not None and process.poll() is None:

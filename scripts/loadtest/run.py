@@ -16,7 +16,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,8 @@ from cryptography import x509
 from attestia.db import make_engine
 from attestia.invariants import InvariantReport, check_invariants
 from scripts.loadtest.cluster import Cluster
+from scripts.loadtest.cpu import CpuUse
+from scripts.loadtest.cpu import sample as sample_cpu
 from scripts.loadtest.wallets import (
     Fleet,
     LoadWallet,
@@ -99,6 +101,8 @@ class LoadResult:
     completed_at_restart: int | None = None
     #: CPU seconds of the load process itself (every thread) over the measured window.
     client_cpu_seconds: float = 0.0
+    #: CPU seconds of the servers and of PostgreSQL, and the machine's busy share.
+    cpu: CpuUse = field(default_factory=CpuUse)
     #: Offers created before the clock and the seconds that took; offers created during it.
     offers_before: int = 0
     offers_before_seconds: float = 0.0
@@ -209,12 +213,14 @@ async def _drive(config: LoadConfig, cluster: Cluster, holder: Wallet) -> LoadRe
         profilers = _start_profilers(cluster, config)
         run.event(f"load starts: {config.wallets} wallets on {len(cluster.urls)} servers")
         cpu_started = time.process_time()
+        system_started = sample_cpu(cluster.pids())
         started = time.monotonic()
         fleet.deadline = started + config.duration
         crash = asyncio.create_task(run.crash()) if config.crash else None
         await asyncio.gather(*(w.loop(config.scenario) for w in wallets))
         elapsed = time.monotonic() - started
-        cpu = time.process_time() - cpu_started
+        client_cpu = time.process_time() - cpu_started
+        system_cpu = CpuUse.between(system_started, sample_cpu(cluster.pids()))
         run.event("load ends")
         for profiler in profilers:
             await asyncio.to_thread(profiler.wait, 60)
@@ -233,7 +239,8 @@ async def _drive(config: LoadConfig, cluster: Cluster, holder: Wallet) -> LoadRe
         [],
         run.events,
         run.completed_at_restart,
-        client_cpu_seconds=cpu,
+        client_cpu_seconds=client_cpu,
+        cpu=system_cpu,
         offers_before=offers.filled,
         offers_before_seconds=offers.fill_seconds,
         offers_during=offers.refilled,
@@ -273,10 +280,23 @@ def percentile(values: Sequence[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
+def _cpu_part(name: str, seconds: float, result: LoadResult) -> str:
+    cores = seconds / result.elapsed if result.elapsed else float("nan")
+    per_flow = 1000 * seconds / result.flows if result.flows else float("nan")
+    return f"{name} {cores:.2f} cores ({per_flow:.1f} ms per completed flow)"
+
+
 def _client_line(result: LoadResult) -> str:
-    cores = result.client_cpu_seconds / result.elapsed if result.elapsed else float("nan")
-    per_flow = 1000 * result.client_cpu_seconds / result.flows if result.flows else float("nan")
-    return f"load generator CPU: {cores:.2f} cores ({per_flow:.1f} ms per completed flow)"
+    return "load generator CPU: " + _cpu_part("", result.client_cpu_seconds, result).strip()
+
+
+def _cpu_line(result: LoadResult) -> str:
+    """Where the machine's CPU went during the window (PostgreSQL's when it is local)."""
+    parts = [
+        _cpu_part("servers", result.cpu.servers, result),
+        _cpu_part("database", result.cpu.database, result),
+    ]
+    return f"CPU: {'; '.join(parts)}; machine busy {100 * result.cpu.machine_busy:.0f} %"
 
 
 def _offers_line(result: LoadResult) -> str:
@@ -318,6 +338,7 @@ def format_report(result: LoadResult) -> str:
         "",
         f"peak RSS per server process: {rss}",
         _client_line(result),
+        _cpu_line(result),
         _offers_line(result),
         "",
         result.report.summary(),
@@ -347,6 +368,11 @@ def result_json(result: LoadResult) -> dict[str, Any]:
             "cpu_ms_per_flow": (
                 1000 * result.client_cpu_seconds / result.flows if result.flows else None
             ),
+        },
+        "cpu_seconds": {
+            "servers": result.cpu.servers,
+            "database": result.cpu.database,
+            "machine_busy_fraction": result.cpu.machine_busy,
         },
         "offers": {
             "before": result.offers_before,
