@@ -1,9 +1,9 @@
 """End-to-end figures from ``scripts/load.py`` runs: issuances and OpenID4VP round trips.
 
 - Issuance (issue #5): token + nonce + credential, for SD-JWT VC and ``ldp_vc``, on SQLite
-  (one process) and PostgreSQL (two processes), with 1 and 8 concurrent clients.
+  (one process) and PostgreSQL (two processes), with 1, 8 and 16 concurrent clients.
 - OpenID4VP (issue #7): transaction → request object → ``direct_post.jwt`` response →
-  result, SD-JWT VC + KB-JWT, on both databases, with 1 and 8 clients.
+  result, SD-JWT VC + KB-JWT, on both databases, with 1, 8 and 16 clients.
 
 Each run also gives the peak RSS of the server processes and the invariant check.
 """
@@ -35,6 +35,10 @@ class Row:
     error_detail: str
     peak_rss_mib: float
     invariants_ok: bool
+    #: CPU milliseconds per completed flow: servers, PostgreSQL (0 on SQLite), load process.
+    server_cpu_ms: float = float("nan")
+    database_cpu_ms: float = float("nan")
+    client_cpu_ms: float = float("nan")
 
 
 @contextmanager
@@ -74,14 +78,21 @@ def _row(what: str, kind: str, result: LoadResult, step: str, completed: str) ->
         errors=errors,
         peak_rss_mib=max(result.peak_rss_kib or [0]) / 1024,
         invariants_ok=result.report.ok,
+        server_cpu_ms=_per_flow(result.cpu.servers, result),
+        database_cpu_ms=_per_flow(result.cpu.database, result),
+        client_cpu_ms=_per_flow(result.client_cpu_seconds, result),
     )
+
+
+def _per_flow(seconds: float, result: LoadResult) -> float:
+    return 1000 * seconds / result.flows if result.flows else float("nan")
 
 
 def run(
     *,
     postgres_admin_url: str | None,
     seconds: float,
-    clients: tuple[int, ...] = (1, 8),
+    clients: tuple[int, ...] = (1, 8, 16),
     progress: Callable[[str], None] = print,
     profile_dir: Path | None = None,
 ) -> list[Row]:

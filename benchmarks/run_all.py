@@ -107,7 +107,10 @@ def render(
         "key proof); OpenID4VP round trip = create transaction, fetch the signed request",
         "object, `direct_post.jwt` response with an SD-JWT VC + KB-JWT, read the result.",
         "Latency is that of the complete flow as a wallet sees it. Peak RSS is the largest",
-        "`VmHWM` of the server processes. Every run ends with the invariant check.",
+        "`VmHWM` of the server processes. Every run ends with the invariant check. The CPU",
+        "column splits the machine's CPU per completed flow between the servers, PostgreSQL",
+        "(its backends on this machine; 0 for SQLite, which runs inside the servers) and",
+        "the load generator itself: on two shared cores, their sum bounds the rate.",
         "",
     ]
     body = []
@@ -129,6 +132,7 @@ def render(
                 f"{row.errors} ({row.error_detail})" if row.errors else "0",
                 f"{row.peak_rss_mib:.0f}",
                 "yes" if row.invariants_ok else "**NO**",
+                f"{row.server_cpu_ms:.1f} / {row.database_cpu_ms:.1f} / {row.client_cpu_ms:.1f}",
                 ratio,
             ]
         )
@@ -144,6 +148,7 @@ def render(
             "errors",
             "peak RSS MiB",
             "invariants",
+            "CPU ms per flow: servers / PostgreSQL / load",
             "vs raw bound",
         ],
         body,
@@ -241,9 +246,9 @@ def _reading(
             f"- Issuance bottleneck: {100 * share / total:.0f} % of the server samples are in "
             f"*{first}*; the leading leaf is `{leaves[0][0]}` "
             f"({100 * leaves[0][1] / total:.0f} %). py-spy samples wall-clock stacks, so "
-            "waiting on PostgreSQL (each issuance commits the token, the nonce and the "
-            "credential in separate durable transactions) shows here, as does thread-pool "
-            "hand-off in the web stack; signing itself is marginal."
+            "waiting on PostgreSQL (each issuance makes three durable commits: the token, "
+            "the nonce, the credential) shows here, as do hand-offs between the event loop "
+            "and the database threads; signing itself is marginal."
         )
     by = {(r.what, r.database, r.clients): r for r in rows}
     one = by.get(("SD-JWT VC issuance", "PostgreSQL", 1))

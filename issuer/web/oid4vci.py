@@ -154,10 +154,12 @@ def oid4vci_context(request: Request) -> Oid4vciContext:
 
 #: Threads doing the issuance endpoints' database work at once, per process. Starlette's
 #: default pool (40 threads) lets every request in flight take a thread; they then queue
-#: for the GIL and the event loop with them (measured: 119 issuances/s with it, 156-178/s
-#: with 2 to 4 threads, the same load, two processes on two cores). Four leave room for
-#: one waiting on a row lock. Outbound HTTP never runs on these threads.
-DATABASE_THREADS = 4
+#: for the GIL with the event loop, and each hand-off costs CPU. Measured with two
+#: processes on two shared cores (PostgreSQL): 119 issuances/s at 9.8 ms of server CPU
+#: each with the default pool; 150-178/s at 7.2-8.5 ms with 4 threads; 152-200/s at
+#: 6.4-8.1 ms with 2; 142/s with 1 (a thread waiting on PostgreSQL then idles the
+#: process). Outbound HTTP never runs on these threads.
+DATABASE_THREADS = 2
 
 
 #: One limiter per event loop (tests run an application on several loops in turn).
