@@ -4,9 +4,9 @@
   herd-privacy advice); a list stops taking new credentials at :data:`FILL_THRESHOLD` of
   its size, so a random index is found in a couple of tries and every list keeps a crowd of
   never-used indices to hide in. The next allocation then opens a new list. The threshold
-  is soft: a process counts a list's entries once every :data:`MAX_UNCHECKED` allocations
-  (fewer for small capacities), so concurrent processes may overshoot it by a few dozen
-  entries each, which keeps the list far from full.
+  is soft: a process counts a list's entries (and reads which list is open) once every
+  :data:`MAX_UNCHECKED` allocations (fewer for small capacities), so concurrent processes
+  may overshoot it by a few dozen entries each, which keeps the list far from full.
 - The index is drawn with :func:`secrets.randbelow` (injectable for tests) and claimed by
   ``INSERT … ON CONFLICT DO NOTHING`` on the (list, index) primary key: the database, not
   the process, decides, so two processes never get the same index; a draw that hits a
@@ -107,6 +107,7 @@ class StatusAllocator:
         self._list_id = list_id
         self._check_every = max(1, min(MAX_UNCHECKED, self._capacity // 1024))
         self._unchecked: dict[str, int] = {}
+        self._open: dict[ListKind, tuple[str, int]] = {}
         self._lock = threading.Lock()
 
     @property
@@ -114,20 +115,37 @@ class StatusAllocator:
         return self._capacity
 
     def _open_list(self, session: Session, kind: ListKind, now: datetime) -> tuple[str, int]:
-        """(id, size) of the open list of ``kind``; a new one when it is missing or full."""
+        """(id, size) of the open list of ``kind``; a new one when it is missing or full.
+
+        Between two counts the list last read from the database is used without reading
+        it again: one round trip less per credential. A list this process has just
+        created is not remembered (its transaction may still roll back).
+        """
+        with self._lock:
+            remembered = self._open.get(kind)
+            if remembered is not None:
+                list_id, size = remembered
+                unchecked = self._unchecked.get(list_id, self._check_every)
+                if unchecked < self._check_every:
+                    self._unchecked[list_id] = unchecked + 1
+                    return list_id, size
         current = session.execute(_OPEN_LIST, {"kind": kind}).one_or_none()
         if current is not None:
             with self._lock:
                 unchecked = self._unchecked.get(current.id, self._check_every)
                 if unchecked < self._check_every:
                     self._unchecked[current.id] = unchecked + 1
+                    self._open[kind] = (current.id, current.size)
                     return current.id, current.size
             used = session.scalar(select(func.count()).where(_ALLOCATIONS.c.list_id == current.id))
             if (used or 0) < current.capacity:
                 with self._lock:
-                    self._unchecked = {current.id: 1}
+                    self._unchecked[current.id] = 1
+                    self._open[kind] = (current.id, current.size)
                 return current.id, current.size
             session.execute(update(_LISTS).where(_LISTS.c.id == current.id).values(state="full"))
+        with self._lock:
+            self._open.pop(kind, None)
         fresh = self._list_id()
         session.execute(
             insert(_LISTS).values(

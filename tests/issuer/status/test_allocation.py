@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from attestia.db import make_engine, make_session_factory
@@ -20,6 +20,7 @@ from issuer.status import (
     StatusAllocator,
     StatusList,
 )
+from issuer.status.allocation import MAX_UNCHECKED
 
 NOW = datetime(2026, 3, 2, tzinfo=UTC)
 
@@ -119,6 +120,40 @@ def test_token_and_bitstring_lists_are_separate(sessions: sessionmaker[Session])
         token = allocator.allocate(session, "token", now=NOW)
         bitstring = allocator.allocate(session, "bitstring", now=NOW)
     assert token.list_id != bitstring.list_id
+
+
+def test_a_list_rolled_back_with_its_transaction_is_not_remembered(
+    sessions: sessionmaker[Session],
+) -> None:
+    allocator = StatusAllocator()
+    with sessions() as session, session.begin():
+        gone = allocator.allocate(session, "token", now=NOW)
+        session.rollback()
+    with sessions() as session, session.begin():  # would break the foreign key if reused
+        kept = allocator.allocate(session, "token", now=NOW)
+    assert kept.list_id != gone.list_id
+    with sessions() as session:
+        assert session.scalars(select(StatusList.id)).all() == [kept.list_id]
+
+
+def test_the_open_list_is_read_again_at_each_count(sessions: sessionmaker[Session]) -> None:
+    """Another process closed the list this one remembers: this one follows at its next
+    count, having overshot by fewer than ``MAX_UNCHECKED`` entries."""
+    allocator = StatusAllocator()
+    with sessions() as session, session.begin():
+        first = allocator.allocate(session, "token", now=NOW).list_id
+        allocator.allocate(session, "token", now=NOW)  # read from the database, remembered
+    other = StatusAllocator()
+    with sessions() as session, session.begin():
+        session.execute(update(StatusList).values(state="full"))
+        replacement = other.allocate(session, "token", now=NOW).list_id
+    assert replacement != first
+    with sessions() as session, session.begin():
+        lists = [allocator.allocate(session, "token", now=NOW).list_id for _ in range(70)]
+    assert set(lists) == {first, replacement}
+    switched = lists.index(replacement)
+    assert 0 <= switched <= MAX_UNCHECKED
+    assert set(lists[switched:]) == {replacement}
 
 
 @pytest.mark.parametrize(
