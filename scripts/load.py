@@ -51,6 +51,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--servers", type=int, default=None, help="default: 2, 1 on SQLite")
     parser.add_argument("--wallets", type=int, default=8)
     parser.add_argument("--duration", type=float, default=20.0, help="seconds")
+    parser.add_argument(
+        "--warmup", type=float, default=2.0, help="seconds of load before the clock starts"
+    )
     parser.add_argument("--scenario", choices=["mixed", "issue", "verify"], default="mixed")
     parser.add_argument(
         "--configurations",
@@ -94,6 +97,7 @@ def main(argv: Sequence[str] | None = None, *, crash: bool = False) -> int:
             servers=servers,
             wallets=args.wallets,
             duration=args.duration,
+            warmup=args.warmup,
             scenario=args.scenario,
             configurations=tuple(c for c in args.configurations.split(",") if c),
             replay_every=args.replay_every,

@@ -421,3 +421,9 @@ async def notification_endpoint(request: Request) -> Response:
         request, _authenticated(request, "notification", lambda ctx, g: notify(ctx, g, body))
     )
     return Response(status_code=204, headers=NO_STORE)
+
+
+# Routes are matched in the order of this list: the three a wallet calls for every
+# credential go first (the metadata and authorization routes are called once per session).
+_EVERY_ISSUANCE = ("/issuer/token", "/issuer/nonce", "/issuer/credential")
+router.routes.sort(key=lambda route: getattr(route, "path", "") not in _EVERY_ISSUANCE)
