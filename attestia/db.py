@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -118,7 +119,7 @@ def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
         dbapi_connection.execute("SELECT 1")
         if not dbapi_connection.autocommit:
             dbapi_connection.rollback()
-    except Exception as exc:  # any failure means the connection is unusable
+    except psycopg.Error as exc:  # closed, broken or in a failed state: unusable
         raise DisconnectionError(str(exc)) from exc
 
 

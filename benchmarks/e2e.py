@@ -81,14 +81,10 @@ def _row(what: str, kind: str, result: LoadResult, step: str, completed: str) ->
         errors=errors,
         peak_rss_mib=max(result.peak_rss_kib or [0]) / 1024,
         invariants_ok=result.report.ok,
-        server_cpu_ms=_per_flow(result.cpu.servers, result),
-        database_cpu_ms=_per_flow(result.cpu.database, result),
-        client_cpu_ms=_per_flow(result.client_cpu_seconds, result),
+        server_cpu_ms=result.ms_per_flow(result.cpu.servers),
+        database_cpu_ms=result.ms_per_flow(result.cpu.database),
+        client_cpu_ms=result.ms_per_flow(result.client_cpu_seconds),
     )
-
-
-def _per_flow(seconds: float, result: LoadResult) -> float:
-    return 1000 * seconds / result.flows if result.flows else float("nan")
 
 
 def run(

@@ -22,14 +22,9 @@ import aiohttp
 import httpx
 
 from scripts.loadtest.cluster import Cluster
+from scripts.loadtest.offers import OfferFactory
 from scripts.loadtest.run import percentile
-from scripts.loadtest.wallets import (
-    PRE_AUTHORIZED,
-    HolderKey,
-    OfferFactory,
-    http_session,
-    run_event_loop,
-)
+from scripts.loadtest.wallets import PRE_AUTHORIZED, HolderKey, http_session, run_event_loop
 
 AUDIENCE = "x509_hash:benchmark-verifier"
 

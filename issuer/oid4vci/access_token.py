@@ -101,13 +101,8 @@ def authenticate(
     dpop: list[str],
     method: str,
     url: str,
-    session: Session | None = None,
 ) -> AccessGrant:
-    """The grant behind the request's access token, or a 401 error.
-
-    ``session``: read the token in the caller's transaction (the Credential Endpoint does,
-    saving a connection checkout per request); otherwise in a short session of its own.
-    """
+    """The grant behind the request's access token, or a 401 error."""
     preferred = "DPoP" if ctx.config.dpop_required else "Bearer"
     if not authorization:
         raise _invalid(ctx, preferred, "an access token is required", error=False)
@@ -117,10 +112,7 @@ def authenticate(
     if scheme not in ("bearer", "dpop") or not token or " " in token:
         raise _invalid(ctx, preferred, "the Authorization header is not Bearer or DPoP")
     challenge_scheme = "DPoP" if scheme == "dpop" else "Bearer"
-    if session is None:
-        with ctx.statement() as own:
-            row = own.execute(_TOKEN_BY_HASH, {"token_hash": digest(token)}).one_or_none()
-    else:
+    with ctx.statement() as session:
         row = session.execute(_TOKEN_BY_HASH, {"token_hash": digest(token)}).one_or_none()
     if row is None or row.expires_at <= ctx.now():
         raise _invalid(ctx, challenge_scheme, "the access token is unknown or has expired")

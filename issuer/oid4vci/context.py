@@ -32,21 +32,26 @@ MAX_CONCURRENT_WRITERS = 12
 MAX_CONCURRENT_WRITERS_SQLITE = 4
 
 
+def _engine(sessions: sessionmaker[Session]) -> Engine | None:
+    bind = sessions.kw.get("bind")
+    return bind if isinstance(bind, Engine) else None
+
+
 def autocommit_sessions(sessions: sessionmaker[Session]) -> sessionmaker[Session] | None:
     """Autocommit sessions on the engine behind ``sessions``, on PostgreSQL (else ``None``)."""
-    bind = sessions.kw.get("bind")
-    if not isinstance(bind, Engine) or bind.dialect.name != "postgresql":
+    engine = _engine(sessions)
+    if engine is None or engine.dialect.name != "postgresql":
         return None
     return sessionmaker(
-        bind=bind.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False
+        bind=engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False
     )
 
 
 def writer_limit(sessions: sessionmaker[Session]) -> int:
     """:data:`MAX_CONCURRENT_WRITERS` for the database behind ``sessions``."""
-    bind = sessions.kw.get("bind")
-    dialect = getattr(getattr(bind, "dialect", None), "name", "")
-    return MAX_CONCURRENT_WRITERS_SQLITE if dialect == "sqlite" else MAX_CONCURRENT_WRITERS
+    engine = _engine(sessions)
+    sqlite = engine is not None and engine.dialect.name == "sqlite"
+    return MAX_CONCURRENT_WRITERS_SQLITE if sqlite else MAX_CONCURRENT_WRITERS
 
 
 class ConfigurationView(Protocol):

@@ -62,10 +62,6 @@ def tx_code_digest(salt: str, tx_code: str) -> str:
     return digest(f"{salt}:{tx_code}")
 
 
-def tx_code_matches(row: OfferRow, candidate: str) -> bool:
-    return tx_code_hash_matches(row.tx_code_salt, row.tx_code_hash, candidate)
-
-
 def tx_code_hash_matches(salt: str | None, stored: str | None, candidate: str) -> bool:
     """Whether ``candidate`` is the Transaction Code stored as ``stored`` (salted digest)."""
     if salt is None or stored is None:

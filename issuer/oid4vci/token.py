@@ -177,7 +177,6 @@ def _pre_authorized(ctx: Oid4vciContext, request: TokenRequest, jkt: str | None)
     if client_id is None and not ctx.config.pre_authorized_anonymous_access:
         raise InvalidClient("this Authorization Server does not support anonymous access")
     now = ctx.now()
-    wrong_tx_code = False
     with ctx.transaction() as session:
         row = session.execute(_OFFER_BY_CODE, {"code_hash": digest(code)}).one_or_none()
         if row is None or not offer_is_live(
@@ -198,7 +197,6 @@ def _pre_authorized(ctx: Oid4vciContext, request: TokenRequest, jkt: str | None)
             and tx_code_hash_matches(row.tx_code_salt, row.tx_code_hash, tx_code)
         ):
             session.execute(_COUNT_FAILURE, {"offer_id": row.id})
-            wrong_tx_code = True
         else:
             ids = list(row.configuration_ids)
             details = _requested_details(ctx, request, ids)
@@ -218,7 +216,7 @@ def _pre_authorized(ctx: Oid4vciContext, request: TokenRequest, jkt: str | None)
                 scope=None,
                 jkt=jkt,
             )
-    assert wrong_tx_code
+    # Only a wrong tx_code gets here, its failed attempt committed with the block.
     raise InvalidGrant("the transaction code is wrong")
 
 

@@ -106,8 +106,8 @@ class StatusAllocator:
         self._randbelow = randbelow
         self._list_id = list_id
         self._check_every = max(1, min(MAX_UNCHECKED, self._capacity // 1024))
-        self._unchecked: dict[str, int] = {}
-        self._open: dict[ListKind, tuple[str, int]] = {}
+        #: Per kind: the open list last counted, its size, allocations since that count.
+        self._open: dict[ListKind, tuple[str, int, int]] = {}
         self._lock = threading.Lock()
 
     @property
@@ -123,25 +123,16 @@ class StatusAllocator:
         """
         with self._lock:
             remembered = self._open.get(kind)
-            if remembered is not None:
-                list_id, size = remembered
-                unchecked = self._unchecked.get(list_id, self._check_every)
-                if unchecked < self._check_every:
-                    self._unchecked[list_id] = unchecked + 1
-                    return list_id, size
+            if remembered is not None and remembered[2] < self._check_every:
+                list_id, size, since = remembered
+                self._open[kind] = (list_id, size, since + 1)
+                return list_id, size
         current = session.execute(_OPEN_LIST, {"kind": kind}).one_or_none()
         if current is not None:
-            with self._lock:
-                unchecked = self._unchecked.get(current.id, self._check_every)
-                if unchecked < self._check_every:
-                    self._unchecked[current.id] = unchecked + 1
-                    self._open[kind] = (current.id, current.size)
-                    return current.id, current.size
             used = session.scalar(select(func.count()).where(_ALLOCATIONS.c.list_id == current.id))
             if (used or 0) < current.capacity:
                 with self._lock:
-                    self._unchecked[current.id] = 1
-                    self._open[kind] = (current.id, current.size)
+                    self._open[kind] = (current.id, current.size, 1)
                 return current.id, current.size
             session.execute(update(_LISTS).where(_LISTS.c.id == current.id).values(state="full"))
         with self._lock:

@@ -28,11 +28,10 @@ from attestia.invariants import InvariantReport, check_invariants
 from scripts.loadtest.cluster import Cluster
 from scripts.loadtest.cpu import CpuUse
 from scripts.loadtest.cpu import sample as sample_cpu
+from scripts.loadtest.offers import OfferFactory, OfferPool
 from scripts.loadtest.wallets import (
     Fleet,
     LoadWallet,
-    OfferFactory,
-    OfferPool,
     Scenario,
     Stats,
     company_query,
@@ -122,6 +121,10 @@ class LoadResult:
     @property
     def flows(self) -> int:
         return sum(self.stats.completed.values())
+
+    def ms_per_flow(self, cpu_seconds: float) -> float:
+        """CPU milliseconds per completed flow (NaN when none completed)."""
+        return 1000 * cpu_seconds / self.flows if self.flows else float("nan")
 
 
 class LoadRun:
@@ -294,8 +297,7 @@ def percentile(values: Sequence[float], fraction: float) -> float:
 
 def _cpu_part(name: str, seconds: float, result: LoadResult) -> str:
     cores = seconds / result.elapsed if result.elapsed else float("nan")
-    per_flow = 1000 * seconds / result.flows if result.flows else float("nan")
-    return f"{name} {cores:.2f} cores ({per_flow:.1f} ms per completed flow)"
+    return f"{name} {cores:.2f} cores ({result.ms_per_flow(seconds):.1f} ms per completed flow)"
 
 
 def _client_line(result: LoadResult) -> str:
@@ -378,7 +380,7 @@ def result_json(result: LoadResult) -> dict[str, Any]:
             "cpu_seconds": result.client_cpu_seconds,
             "cores": result.client_cpu_seconds / result.elapsed if result.elapsed else None,
             "cpu_ms_per_flow": (
-                1000 * result.client_cpu_seconds / result.flows if result.flows else None
+                result.ms_per_flow(result.client_cpu_seconds) if result.flows else None
             ),
         },
         "cpu_seconds": {
