@@ -25,7 +25,9 @@ from pathlib import Path
 from typing import Final
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -133,6 +135,7 @@ class KeyStore:
     ) -> None:
         self._sessions = sessions
         self._aead = AESGCM(master_key)
+        self._master_key = master_key
         self._did = did
         self._clock = clock
         self._signers: dict[str, SoftwareSigner] = {}
@@ -145,6 +148,14 @@ class KeyStore:
     @property
     def did(self) -> str:
         return self._did
+
+    def derive_secret(self, label: str) -> bytes:
+        """A 32-byte secret for ``label`` (HKDF-SHA-256 of the master secret, RFC 5869):
+        the same in every process that opens this store, and unrelated across labels."""
+        info = b"attestia/" + label.encode("utf-8")
+        return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(
+            self._master_key
+        )
 
     # Encryption -------------------------------------------------------------------
 

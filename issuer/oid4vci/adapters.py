@@ -117,10 +117,15 @@ class MinterAdapter:
 
 
 def build_context(
-    config: Oid4vciConfig, issuer: IssuerServices, *, observer: IssuanceObserver = SILENT
+    config: Oid4vciConfig,
+    issuer: IssuerServices,
+    *,
+    observer: IssuanceObserver = SILENT,
+    nonce_key: bytes | None = None,
 ) -> Oid4vciContext:
-    """The protocol context over the issuer's shared services."""
-    return Oid4vciContext(
+    """The protocol context over the issuer's shared services; ``nonce_key`` must be the
+    same in every process sharing the database (else a fresh one, for one process)."""
+    context = Oid4vciContext(
         config=config,
         sessions=issuer.sessions,
         catalogue=CatalogueAdapter(issuer.catalogue),
@@ -129,3 +134,4 @@ def build_context(
         writers=threading.BoundedSemaphore(writer_limit(issuer.sessions)),
         single_statements=autocommit_sessions(issuer.sessions),
     )
+    return context if nonce_key is None else replace(context, nonce_key=nonce_key)

@@ -163,6 +163,10 @@ class Oid4vciContext:
     #: or a lone insert. It then costs one round trip instead of three (BEGIN, the
     #: statement, COMMIT or ROLLBACK). ``None``: :attr:`sessions` is used.
     single_statements: sessionmaker[Session] | None = None
+    #: HMAC key of the ``c_nonce`` values (:mod:`.nonce`). Processes that share a database
+    #: must share it (the composition derives it from the key store's master secret); the
+    #: default, fresh per context, suits one process.
+    nonce_key: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
 
     def now(self) -> float:
         return self.clock()

@@ -143,7 +143,11 @@ def context_for(app: Any) -> Oid4vciContext:
             return again
         config = Oid4vciConfig.from_settings(app.state.settings)
         observer = getattr(app.state, "issuance_observer", None) or SILENT
-        context = build_context(config, _issuer_services(app), observer=observer)
+        keys = getattr(getattr(app.state, "services", None), "keys", None)
+        nonce_key = keys.derive_secret("oid4vci/c_nonce") if keys is not None else None
+        context = build_context(
+            config, _issuer_services(app), observer=observer, nonce_key=nonce_key
+        )
         app.state.oid4vci = context
         return context
 
@@ -350,8 +354,8 @@ async def token_endpoint(request: Request) -> JSONResponse:
 
 @router.post("/issuer/nonce", summary="Nonce Endpoint (§7)")
 async def nonce_endpoint(request: Request) -> JSONResponse:
-    value = await on_database(request, issue_nonce)
-    return _json({"c_nonce": value})
+    # No database work (the value carries its own expiry and tag): answered on the loop.
+    return _json({"c_nonce": issue_nonce(oid4vci_context(request))})
 
 
 # Protected resources ----------------------------------------------------------------
