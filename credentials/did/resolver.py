@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
 
 from credentials.did.dereference import Relationship, VerificationKey
 from credentials.did.dereference import dereference as dereference_in
@@ -31,6 +31,12 @@ class DidMethod(Protocol):
     """Resolves the DIDs of one method to their DID documents."""
 
     def resolve(self, did: str) -> dict[str, Any]: ...
+
+
+#: Methods whose document is computed from the DID itself, without I/O: caching them saves
+#: nothing (a copy costs about what the computation does), and one entry per holder key
+#: would push the fetched (did:web) documents out of the cache.
+COMPUTED_METHODS: Final = frozenset({"jwk", "key"})
 
 
 class DidResolver:
@@ -67,6 +73,8 @@ class DidResolver:
         document = method.resolve(did)
         if not isinstance(document, dict) or document.get("id") != did:
             raise KeyResolutionError(f"the resolved document is not the document of {did}")
+        if parsed.method in COMPUTED_METHODS:
+            return document
         self._cache[did] = (self._clock() + self._ttl, copy.deepcopy(document))
         self._cache.move_to_end(did)
         while len(self._cache) > self._max_entries:
