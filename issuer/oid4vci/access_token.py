@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
@@ -48,33 +49,33 @@ _TOKEN_BY_HASH = select(
 ).where(_TOKENS.c.token_hash == bindparam("token_hash"))
 
 
-def issue_access_token(
+def new_access_token(
     ctx: Oid4vciContext,
-    session: Session,
     *,
     offer_id: str,
     client_id: str | None,
     configuration_ids: list[str],
     credential_identifiers: dict[str, str] | None,
     jkt: str | None,
-) -> tuple[str, int]:
-    """Store a new token in ``session``; returns the token and its lifetime in seconds."""
+) -> tuple[str, dict[str, Any]]:
+    """A fresh token and the row that stores it (its digest, grant and lifetime)."""
     token = ctx.new_secret()
     now = ctx.now()
-    session.execute(
-        _INSERT_TOKEN,
-        {
-            "token_hash": digest(token),
-            "offer_id": offer_id,
-            "client_id": client_id,
-            "configuration_ids": configuration_ids,
-            "credential_identifiers": credential_identifiers,
-            "jkt": jkt,
-            "issued_at": now,
-            "expires_at": now + ctx.config.access_token_ttl,
-        },
-    )
-    return token, ctx.config.access_token_ttl
+    return token, {
+        "token_hash": digest(token),
+        "offer_id": offer_id,
+        "client_id": client_id,
+        "configuration_ids": configuration_ids,
+        "credential_identifiers": credential_identifiers,
+        "jkt": jkt,
+        "issued_at": now,
+        "expires_at": now + ctx.config.access_token_ttl,
+    }
+
+
+def store_access_token(session: Session, row: Mapping[str, Any]) -> None:
+    """Insert a row made by :func:`new_access_token` in ``session``'s transaction."""
+    session.execute(_INSERT_TOKEN, dict(row))
 
 
 def _challenge(ctx: Oid4vciContext, scheme: str, error: str | None, description: str) -> str:

@@ -15,12 +15,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from sqlalchemy import bindparam, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import JSON, Float, String, bindparam, insert, select, update
 
 from issuer.db import table_of
 from issuer.oid4vci import pkce
-from issuer.oid4vci.access_token import issue_access_token
+from issuer.oid4vci.access_token import new_access_token, store_access_token
 from issuer.oid4vci.authorization_details import parse_authorization_details
 from issuer.oid4vci.context import Oid4vciContext, digest
 from issuer.oid4vci.credential_offer import offer_is_live, tx_code_hash_matches
@@ -34,7 +33,7 @@ from issuer.oid4vci.errors import (
     UnsupportedGrantType,
 )
 from issuer.oid4vci.metadata import AUTHORIZATION_DETAILS_TYPE, PRE_AUTHORIZED_GRANT
-from issuer.oid4vci.models import AuthorizationCodeRow, OfferRow
+from issuer.oid4vci.models import AccessTokenRow, AuthorizationCodeRow, OfferRow
 
 AUTHORIZATION_CODE_GRANT: Final = "authorization_code"
 
@@ -92,9 +91,8 @@ def _requested_details(
     return details
 
 
-def _response(
+def _grant(
     ctx: Oid4vciContext,
-    session: Session,
     *,
     offer_id: str,
     client_id: str | None,
@@ -102,7 +100,8 @@ def _response(
     details: list[dict[str, Any]] | None,
     scope: str | None,
     jkt: str | None,
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The token response (RFC 6749 §5.1) and the access-token row to store with it."""
     identifiers: dict[str, str] | None = None
     echoed: list[dict[str, Any]] | None = None
     if details is not None:
@@ -113,9 +112,8 @@ def _response(
             identifiers[identifier] = entry["credential_configuration_id"]
             echoed.append({**entry, "credential_identifiers": [identifier]})
         configuration_ids = [d["credential_configuration_id"] for d in details]
-    token, expires_in = issue_access_token(
+    token, row = new_access_token(
         ctx,
-        session,
         offer_id=offer_id,
         client_id=client_id,
         configuration_ids=configuration_ids,
@@ -125,13 +123,13 @@ def _response(
     body: dict[str, Any] = {
         "access_token": token,
         "token_type": "DPoP" if jkt else "Bearer",
-        "expires_in": expires_in,
+        "expires_in": ctx.config.access_token_ttl,
     }
     if echoed is not None:
         body["authorization_details"] = echoed
     elif scope:
         body["scope"] = scope
-    return body
+    return body, row
 
 
 #: The columns the Token Endpoint needs to judge a pre-authorized code (not the claims).
@@ -161,14 +159,74 @@ _REDEEM = (
     )
     .values(redeemed_at=bindparam("now"), document=None)
 )
+_TOKENS = table_of(AccessTokenRow)
+#: The redemption and the token's row in one statement (PostgreSQL: a data-modifying
+#: ``WITH``), run in autocommit: the token row exists exactly when the update touched the
+#: offer, and the whole exchange costs two round trips (read, then this) instead of five
+#: (BEGIN, read, update, insert, COMMIT). The token's values are bound as ``t_<column>``:
+#: a parameter named after a column of the offer table would be taken as one more column
+#: for the ``UPDATE`` to set.
+_REDEEMED = _REDEEM.returning(_OFFERS.c.id).cte("redeemed")
+_REDEEM_WITH_TOKEN = (
+    insert(_TOKENS)
+    .from_select(
+        [
+            "token_hash",
+            "offer_id",
+            "client_id",
+            "configuration_ids",
+            "credential_identifiers",
+            "jkt",
+            "issued_at",
+            "expires_at",
+        ],
+        select(
+            bindparam("t_token_hash", type_=String),
+            _REDEEMED.c.id,
+            bindparam("t_client_id", type_=String),
+            bindparam("t_configuration_ids", type_=JSON),
+            bindparam("t_credential_identifiers", type_=JSON),
+            bindparam("t_jkt", type_=String),
+            bindparam("t_issued_at", type_=Float),
+            bindparam("t_expires_at", type_=Float),
+        ),
+    )
+    .execution_options(preserve_rowcount=True)
+)
+
+
+def _judge_offer(ctx: Oid4vciContext, row: Any, tx_code: str | None, now: float) -> bool:
+    """Refuse a dead code or a request of the wrong shape; ``False``: the ``tx_code`` is
+    wrong (the caller counts the failed attempt)."""
+    if row is None or not offer_is_live(
+        ctx,
+        redeemed_at=row.redeemed_at,
+        expires_at=row.expires_at,
+        failed_attempts=row.failed_attempts,
+        now=now,
+    ):
+        raise InvalidGrant("the pre-authorized code is invalid, expired or already used")
+    expects_tx_code = row.tx_code_hash is not None
+    if expects_tx_code and tx_code is None:
+        raise InvalidRequest("tx_code is required for this pre-authorized code")
+    if not expects_tx_code and tx_code is not None:
+        raise InvalidRequest("this pre-authorized code takes no tx_code")
+    return not expects_tx_code or (
+        tx_code is not None and tx_code_hash_matches(row.tx_code_salt, row.tx_code_hash, tx_code)
+    )
 
 
 def _pre_authorized(ctx: Oid4vciContext, request: TokenRequest, jkt: str | None) -> dict[str, Any]:
-    """One transaction: read the grant, then redeem it with a conditional ``UPDATE``.
+    """Read the grant, then redeem it with a conditional ``UPDATE``: only the caller whose
+    update touches the offer gets a token.
+
+    On SQLite, one transaction holds the read, the redemption and the token's row. On
+    PostgreSQL (autocommit sessions available), the read is one statement and the
+    redemption with the token's row another (:data:`_REDEEM_WITH_TOKEN`).
 
     A request refused for its shape (missing or unexpected ``tx_code``, bad
-    ``authorization_details``) rolls back and changes nothing; a wrong ``tx_code`` commits
-    its failed attempt (and only that) before the ``invalid_grant`` answer.
+    ``authorization_details``) changes nothing; a wrong ``tx_code`` commits its failed
+    attempt (and only that) before the ``invalid_grant`` answer.
     """
     code = _param(request, "pre-authorized_code", required=True)
     assert code is not None
@@ -177,38 +235,19 @@ def _pre_authorized(ctx: Oid4vciContext, request: TokenRequest, jkt: str | None)
     if client_id is None and not ctx.config.pre_authorized_anonymous_access:
         raise InvalidClient("this Authorization Server does not support anonymous access")
     now = ctx.now()
-    with ctx.transaction() as session:
+    limits = {"now": now, "max_attempts": ctx.config.tx_code_max_attempts}
+    single = ctx.single_statements is not None
+    with ctx.statement() if single else ctx.transaction() as session:
         row = session.execute(_OFFER_BY_CODE, {"code_hash": digest(code)}).one_or_none()
-        if row is None or not offer_is_live(
-            ctx,
-            redeemed_at=row.redeemed_at,
-            expires_at=row.expires_at,
-            failed_attempts=row.failed_attempts,
-            now=now,
-        ):
-            raise InvalidGrant("the pre-authorized code is invalid, expired or already used")
-        expects_tx_code = row.tx_code_hash is not None
-        if expects_tx_code and tx_code is None:
-            raise InvalidRequest("tx_code is required for this pre-authorized code")
-        if not expects_tx_code and tx_code is not None:
-            raise InvalidRequest("this pre-authorized code takes no tx_code")
-        if expects_tx_code and not (
-            tx_code is not None
-            and tx_code_hash_matches(row.tx_code_salt, row.tx_code_hash, tx_code)
-        ):
+        if not _judge_offer(ctx, row, tx_code, now):
             session.execute(_COUNT_FAILURE, {"offer_id": row.id})
+            if single:
+                session.commit()
         else:
             ids = list(row.configuration_ids)
             details = _requested_details(ctx, request, ids)
-            redeemed = session.execute(
-                _REDEEM,
-                {"offer_id": row.id, "now": now, "max_attempts": ctx.config.tx_code_max_attempts},
-            )
-            if getattr(redeemed, "rowcount", 0) != 1:
-                raise InvalidGrant("the pre-authorized code is invalid, expired or already used")
-            return _response(
+            body, token_row = _grant(
                 ctx,
-                session,
                 offer_id=row.id,
                 client_id=client_id,
                 configuration_ids=ids,
@@ -216,7 +255,22 @@ def _pre_authorized(ctx: Oid4vciContext, request: TokenRequest, jkt: str | None)
                 scope=None,
                 jkt=jkt,
             )
-    # Only a wrong tx_code gets here, its failed attempt committed with the block.
+            if single:
+                values = {f"t_{name}": value for name, value in token_row.items()}
+                redeemed = session.execute(
+                    _REDEEM_WITH_TOKEN, {**values, **limits, "offer_id": row.id}
+                )
+            else:
+                redeemed = session.execute(_REDEEM, {**limits, "offer_id": row.id})
+            if getattr(redeemed, "rowcount", 0) != 1:
+                raise InvalidGrant("the pre-authorized code is invalid, expired or already used")
+            if single:
+                session.commit()
+            else:
+                store_access_token(session, token_row)
+            return body
+    # Only a wrong tx_code gets here, its failed attempt committed (with the block on
+    # SQLite).
     raise InvalidGrant("the transaction code is wrong")
 
 
@@ -260,9 +314,8 @@ def _authorization_code(
         )
         if getattr(redeemed, "rowcount", 0) != 1:
             raise InvalidGrant("the authorization code is invalid, expired or already used")
-        return _response(
+        body, token_row = _grant(
             ctx,
-            session,
             offer_id=row.offer_id,
             client_id=client_id,
             configuration_ids=list(row.configuration_ids),
@@ -278,3 +331,5 @@ def _authorization_code(
             ),
             jkt=jkt,
         )
+        store_access_token(session, token_row)
+        return body

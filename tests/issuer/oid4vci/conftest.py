@@ -110,3 +110,13 @@ def make_issuer(tmp_path: Path, **settings: Any) -> Iterator[Issuer]:
 def issuer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Issuer]:
     monkeypatch.chdir(tmp_path)
     yield from make_issuer(tmp_path)
+
+
+@pytest.fixture
+def issuer_each_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, database_url: str
+) -> Iterator[Issuer]:
+    """The in-process issuer on SQLite and, when configured, on PostgreSQL (whose token
+    and nonce statements differ: autocommit, ``WITH … UPDATE``)."""
+    monkeypatch.chdir(tmp_path)
+    yield from make_issuer(tmp_path, database_url=database_url)

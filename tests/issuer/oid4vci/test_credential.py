@@ -18,6 +18,12 @@ from tests.wallet import DpopKey, TokenSet, Wallet, WalletKey
 CREDENTIAL = "/issuer/credential"
 
 
+@pytest.fixture
+def issuer(issuer_each_database: Issuer) -> Issuer:
+    """Every test here on SQLite and, when configured, on PostgreSQL."""
+    return issuer_each_database
+
+
 def _setup(issuer: Issuer, *, dpop: bool = False) -> tuple[Wallet, TokenSet, str]:
     configuration_id = issuer.configuration_ids()[0]
     offer = issuer.offer([configuration_id])

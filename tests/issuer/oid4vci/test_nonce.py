@@ -4,9 +4,7 @@ given back when the request that used them fails."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -21,14 +19,12 @@ from issuer.oid4vci.nonce import (
     nonce_expiry,
     purge_expired_nonces,
 )
-from tests.issuer.oid4vci.conftest import Issuer, make_issuer
+from tests.issuer.oid4vci.conftest import Issuer
 
 
 @pytest.fixture
-def issuer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, database_url: str) -> Iterator[Issuer]:
-    """The in-process issuer on SQLite and, when configured, on PostgreSQL."""
-    monkeypatch.chdir(tmp_path)
-    yield from make_issuer(tmp_path, database_url=database_url)
+def issuer(issuer_each_database: Issuer) -> Issuer:
+    return issuer_each_database
 
 
 def _used_rows(issuer: Issuer) -> int:

@@ -17,6 +17,12 @@ from tests.wallet.browser import browse_until
 from tests.wallet.client import CLIENT_ID, PRE_AUTHORIZED, REDIRECT_URI
 
 
+@pytest.fixture
+def issuer(issuer_each_database: Issuer) -> Issuer:
+    """Every test here on SQLite and, when configured, on PostgreSQL."""
+    return issuer_each_database
+
+
 def _tokens(issuer: Issuer) -> int:
     with issuer.ctx.sessions() as session:
         return int(session.scalar(select(func.count()).select_from(AccessTokenRow)) or 0)
