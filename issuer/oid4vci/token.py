@@ -198,7 +198,7 @@ _REDEEM_WITH_TOKEN = (
 def _judge_offer(ctx: Oid4vciContext, row: Any, tx_code: str | None, now: float) -> bool:
     """Refuse a dead code or a request of the wrong shape; ``False``: the ``tx_code`` is
     wrong (the caller counts the failed attempt)."""
-    if row is None or not offer_is_live(
+    if not offer_is_live(
         ctx,
         redeemed_at=row.redeemed_at,
         expires_at=row.expires_at,
@@ -239,6 +239,8 @@ def _pre_authorized(ctx: Oid4vciContext, request: TokenRequest, jkt: str | None)
     single = ctx.single_statements is not None
     with ctx.statement() if single else ctx.transaction() as session:
         row = session.execute(_OFFER_BY_CODE, {"code_hash": digest(code)}).one_or_none()
+        if row is None:
+            raise InvalidGrant("the pre-authorized code is invalid, expired or already used")
         if not _judge_offer(ctx, row, tx_code, now):
             session.execute(_COUNT_FAILURE, {"offer_id": row.id})
             if single:
