@@ -73,6 +73,20 @@ def test_cache_respects_ttl() -> None:
     assert method.calls == 2
 
 
+def test_computed_methods_are_not_cached() -> None:
+    """did:jwk documents are computed from the DID: one cache entry per holder key would
+    only push fetched did:web documents out."""
+    did = did_jwk_from_jwk(public_jwk(generate_private_key("P-256").public_key()))
+    document = {"id": did, "verificationMethod": []}
+    jwk_method, web_method = StaticMethod(document), StaticMethod(_web_document()[0])
+    resolver = DidResolver({"jwk": jwk_method, "web": web_method}, clock=Clock(), max_entries=1)
+    resolver.resolve(DID)
+    for _ in range(3):
+        assert resolver.resolve(did)["id"] == did
+    resolver.resolve(DID)
+    assert (jwk_method.calls, web_method.calls) == (3, 1)
+
+
 def test_method_returning_another_document_is_refused() -> None:
     document, _ = _web_document()
     resolver = DidResolver({"web": StaticMethod(document)}, clock=Clock())
