@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from attestia.cli_verify import deployment_trust, verifier_services_for
 from attestia.errors import install_error_handlers
 from attestia.gaia_x_web import install_gaia_x, start_gaia_x
+from attestia.housekeeping import periodic_purge
 from attestia.issuer_admin import issuer_admin_check
 from attestia.issuer_wiring import install_issuer_portal
 from attestia.logging_setup import configure_logging
@@ -51,7 +52,8 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
         )
         observe_verifier(app)
         try:
-            yield
+            async with periodic_purge(app):
+                yield
         finally:
             if own:
                 app.state.services.engine.dispose()
