@@ -181,7 +181,9 @@ def verify_vc_jwt(
 
 def _audience_matches(aud: object, expected: str) -> bool:
     values = aud if isinstance(aud, list) else [aud]
-    return any(isinstance(v, str) and hmac.compare_digest(v, expected) for v in values)
+    return any(
+        isinstance(v, str) and hmac.compare_digest(v.encode(), expected.encode()) for v in values
+    )
 
 
 def _holder_binding(
@@ -192,7 +194,7 @@ def _holder_binding(
 ) -> None:
     if expected_nonce is not None:
         nonce = claims.get("nonce")
-        if isinstance(nonce, str) and hmac.compare_digest(nonce, expected_nonce):
+        if isinstance(nonce, str) and hmac.compare_digest(nonce.encode(), expected_nonce.encode()):
             result.passed("holder_binding", "nonce matches")
         else:
             result.fail("holder_binding", "nonce is missing or does not match")

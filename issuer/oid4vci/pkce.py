@@ -31,4 +31,4 @@ def verify(code_verifier: str, code_challenge: str) -> bool:
     """Whether ``code_verifier`` is well formed and hashes to ``code_challenge``."""
     if not _VERIFIER.match(code_verifier):
         return False
-    return hmac.compare_digest(s256(code_verifier), code_challenge)
+    return hmac.compare_digest(s256(code_verifier).encode(), code_challenge.encode())

@@ -133,7 +133,9 @@ async def verify_id_token(
     at_hash = claims.get("at_hash")
     if at_hash is not None and access_token is not None:
         expected = access_token_hash(access_token, verified.header["alg"])
-        if not isinstance(at_hash, str) or not hmac.compare_digest(at_hash, expected):
+        if not isinstance(at_hash, str) or not hmac.compare_digest(
+            at_hash.encode(), expected.encode()
+        ):
             raise InvalidIdTokenError("at_hash does not match the access token")
     acr = claims.get("acr")
     if acr is not None and not isinstance(acr, str):

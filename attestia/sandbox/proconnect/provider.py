@@ -310,7 +310,9 @@ class SandboxProvider:
         verifier = form.get("code_verifier")
         if request.code_challenge is not None and (
             verifier is None
-            or not hmac.compare_digest(_b64url_sha256(verifier), request.code_challenge)
+            or not hmac.compare_digest(
+                _b64url_sha256(verifier).encode(), request.code_challenge.encode()
+            )
         ):
             raise InvalidGrantError("PKCE verification failed (RFC 7636 §4.6)")
         access_token = secrets.token_urlsafe(32)

@@ -79,6 +79,15 @@ def test_nonce_mismatch(keys: Keys) -> None:
     assert _codes(_verify(_vp(keys, nonce=None), keys)) == ["holder_binding"]
 
 
+def test_non_ascii_nonce_and_audience_are_mismatches_not_errors(keys: Keys) -> None:
+    """hmac.compare_digest raises TypeError on non-ASCII str: the values are compared as
+    UTF-8 bytes (found by the fuzz test)."""
+    result = _verify(_vp(keys, nonce="n\u00e9", audience="https://v\u00e9rifieur.example"), keys)
+    assert _codes(result) == ["holder_binding", "holder_binding"]
+    same = _verify(_vp(keys, nonce="n\u00e9"), keys, expected_nonce="n\u00e9")
+    assert same.verified, same.to_json()
+
+
 def test_audience_mismatch(keys: Keys) -> None:
     result = _verify(_vp(keys), keys, expected_audience="x509_san_dns:evil.example")
     assert _codes(result) == ["holder_binding"]

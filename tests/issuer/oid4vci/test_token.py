@@ -255,3 +255,12 @@ def test_wallet_initiated_without_offer_is_denied(issuer: Issuer) -> None:
         wallet.authorization_code_token(
             persona=PERSONA, configuration_ids=issuer.configuration_ids()[:1], use_scope=True
         )
+
+
+def test_pkce_with_a_non_ascii_challenge_is_a_mismatch() -> None:
+    """A stored code_challenge comes from the client: compared as bytes, never a TypeError."""
+    from issuer.oid4vci import pkce
+
+    verifier = "v" * 43
+    assert pkce.verify(verifier, pkce.s256(verifier))
+    assert not pkce.verify(verifier, "d\u00e9fi")
