@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any, Final, Literal, Protocol, TypeAlias, runtime_checkable
 
 from cryptography.exceptions import InvalidSignature
@@ -217,6 +218,23 @@ def public_jwk(key: PublicKey) -> dict[str, Any]:
     raise KeyResolutionError(f"unsupported key {type(key).__name__}")
 
 
+@lru_cache(maxsize=1024)
+def _ec_public_key(crv: str, x: str, y: str) -> ec.EllipticCurvePublicKey:
+    """Cached: loading checks that the point is on the curve, which costs more than the
+    rest of a key proof's checks together, and one holder key is loaded about four times on
+    its way (proof, DID document, binding, thumbprint); keys are immutable. Refusals are not
+    cached."""
+    size = _EC_SIZES[crv]
+    x_raw = mf.b64url_decode(x)
+    y_raw = mf.b64url_decode(y)
+    if len(x_raw) != size or len(y_raw) != size:
+        raise MalformedError(f"{crv} coordinates must be {size} bytes")
+    numbers = ec.EllipticCurvePublicNumbers(
+        int.from_bytes(x_raw, "big"), int.from_bytes(y_raw, "big"), _CURVES[crv]()
+    )
+    return numbers.public_key()
+
+
 def public_key_from_jwk(jwk: Mapping[str, Any]) -> PublicKey:
     """Load a public JWK; refuses private members, unknown types and small RSA moduli."""
     if not isinstance(jwk, Mapping):
@@ -229,16 +247,7 @@ def public_key_from_jwk(jwk: Mapping[str, Any]) -> PublicKey:
             raw = mf.b64url_decode(str(jwk["x"]))
             return ed25519.Ed25519PublicKey.from_public_bytes(raw)
         if kty == "EC" and jwk.get("crv") in _CURVES:
-            crv = str(jwk["crv"])
-            size = _EC_SIZES[crv]
-            x_raw = mf.b64url_decode(str(jwk["x"]))
-            y_raw = mf.b64url_decode(str(jwk["y"]))
-            if len(x_raw) != size or len(y_raw) != size:
-                raise MalformedError(f"{crv} coordinates must be {size} bytes")
-            numbers = ec.EllipticCurvePublicNumbers(
-                int.from_bytes(x_raw, "big"), int.from_bytes(y_raw, "big"), _CURVES[crv]()
-            )
-            return numbers.public_key()
+            return _ec_public_key(str(jwk["crv"]), str(jwk["x"]), str(jwk["y"]))
         if kty == "RSA":
             n = int.from_bytes(mf.b64url_decode(str(jwk["n"])), "big")
             e = int.from_bytes(mf.b64url_decode(str(jwk["e"])), "big")
