@@ -246,8 +246,9 @@ def _reading(
             f"- Issuance bottleneck: {100 * share / total:.0f} % of the server samples are in "
             f"*{first}*; the leading leaf is `{leaves[0][0]}` "
             f"({100 * leaves[0][1] / total:.0f} %). py-spy samples wall-clock stacks, so "
-            "waiting on PostgreSQL (each issuance makes three durable commits: the token, "
-            "the nonce, the credential) shows here, as do hand-offs between the event loop "
+            "waiting on PostgreSQL (each issuance makes two durable commits: the redeemed "
+            "code with its access token, then the credential with its used nonce, status "
+            "index and register row) shows here, as do hand-offs between the event loop "
             "and the database threads; signing itself is marginal."
         )
     by = {(r.what, r.database, r.clients): r for r in rows}
