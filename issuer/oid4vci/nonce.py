@@ -14,8 +14,8 @@ Single use is kept in the database where it matters, at consumption:
 the used-nonce table with ``INSERT … ON CONFLICT DO NOTHING`` inside the Credential
 Request's transaction. Of two requests racing with one value only one inserts the row;
 a request that fails later gives its value back (the transaction rolls back, row and
-all). Rows are kept until the value has expired (:func:`purge_expired_nonces`), after
-which the tag check alone refuses it.
+all). Rows are kept until some minutes after the value has expired
+(:func:`purge_expired_nonces`), after which its expiry alone refuses it.
 """
 
 from __future__ import annotations
@@ -102,8 +102,16 @@ def consume_nonces(ctx: Oid4vciContext, session: Session, values: Iterable[str])
             raise InvalidNonce("c_nonce was already used; get a new one")
 
 
+#: A used value is forgotten this long after its expiry: a process whose clock runs behind
+#: the purging one's still accepts the value's tag and expiry meanwhile, and only the row
+#: stops it from being used again.
+PURGE_GRACE: Final = 300.0
+
+
 def purge_expired_nonces(ctx: Oid4vciContext) -> int:
-    """Forget the used values that have expired (their tag check refuses them anyway)."""
+    """Forget the used values expired for :data:`PURGE_GRACE` seconds (their own expiry
+    refuses them by then, on every process whose clock is within that of this one)."""
+    cutoff = ctx.now() - PURGE_GRACE
     with ctx.transaction() as session:
-        result = session.execute(delete(CNonceRow).where(CNonceRow.expires_at < ctx.now()))
+        result = session.execute(delete(CNonceRow).where(CNonceRow.expires_at < cutoff))
         return int(getattr(result, "rowcount", 0) or 0)
