@@ -26,7 +26,10 @@ def parse_offer_uri(uri: str, http: httpx.Client | None = None) -> dict[str, Any
     if len(names) != 1 or len(params[names[0]]) != 1:
         raise OfferError("exactly one of credential_offer and credential_offer_uri is required")
     if names[0] == "credential_offer":
-        offer = json.loads(params["credential_offer"][0])
+        try:
+            offer = json.loads(params["credential_offer"][0])
+        except ValueError as exc:
+            raise OfferError("credential_offer is not JSON") from exc
     else:
         if http is None:
             raise OfferError("an offer by reference needs an HTTP client")
@@ -35,7 +38,10 @@ def parse_offer_uri(uri: str, http: httpx.Client | None = None) -> dict[str, Any
             raise OfferError(f"credential_offer_uri answered {response.status_code}")
         if response.headers.get("content-type", "").split(";")[0] != "application/json":
             raise OfferError("credential_offer_uri must serve application/json")
-        offer = response.json()
+        try:
+            offer = response.json()
+        except ValueError as exc:
+            raise OfferError("credential_offer_uri did not serve JSON") from exc
     check_offer(offer)
     return dict(offer)
 
@@ -53,5 +59,7 @@ def check_offer(offer: Any) -> None:
     if not isinstance(grants, dict):
         raise OfferError("grants must be an object")
     pre = grants.get("urn:ietf:params:oauth:grant-type:pre-authorized_code")
-    if pre is not None and not isinstance(pre.get("pre-authorized_code"), str):
+    if pre is not None and not (
+        isinstance(pre, dict) and isinstance(pre.get("pre-authorized_code"), str)
+    ):
         raise OfferError("the pre-authorized grant needs a pre-authorized_code")
