@@ -75,9 +75,6 @@ class Settings(BaseSettings):
         default=None, description="base64url of 32 random bytes; encrypts private keys at rest"
     )
     master_key_file: Path | None = None
-    secret_key: SecretStr | None = Field(
-        default=None, description="HMAC secret for CSRF tokens and similar; ≥ 32 characters"
-    )
 
     proconnect_sandbox: bool | None = None
     proconnect_url: str = ""
@@ -254,13 +251,6 @@ class Settings(BaseSettings):
                 raise ValueError(f"{network!r} is not a CIDR network") from None
         return value
 
-    @field_validator("secret_key")
-    @classmethod
-    def _check_secret_key(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is not None and len(value.get_secret_value()) < 32:
-            raise ValueError("must be at least 32 characters")
-        return value
-
     # Derived values -------------------------------------------------------------------
 
     @property
@@ -339,8 +329,6 @@ class Settings(BaseSettings):
                 f"{env}MASTER_KEY or {env}MASTER_KEY_FILE: production needs an explicit "
                 "master secret (no generated default)"
             )
-        if self.secret_key is None:
-            problems.append(f"{env}SECRET_KEY: production needs an explicit secret")
         if not self.proconnect_client_id or self.proconnect_client_secret is None:
             problems.append(
                 f"{env}PROCONNECT_CLIENT_ID / {env}PROCONNECT_CLIENT_SECRET: required in production"

@@ -78,7 +78,6 @@ def test_production_without_migration_refuses_to_start(
         "ATTESTIA_BASE_URL": "https://attestia.example.fr",
         "ATTESTIA_ALLOW_SQLITE_IN_PRODUCTION": "true",
         "ATTESTIA_MASTER_KEY": "A" * 43,
-        "ATTESTIA_SECRET_KEY": "k" * 40,
         "ATTESTIA_PROCONNECT_URL": "https://proconnect.example/api/v2",
         "ATTESTIA_PROCONNECT_CLIENT_ID": "id",
         "ATTESTIA_PROCONNECT_CLIENT_SECRET": "secret",

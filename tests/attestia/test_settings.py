@@ -13,7 +13,6 @@ SAFE_PRODUCTION = {
     "base_url": "https://attestia.example.fr",
     "database_url": "postgresql+psycopg://attestia@db.internal/attestia",
     "master_key_file": "/run/secrets/attestia-master.key",
-    "secret_key": "s" * 40,
     "proconnect_url": "https://fca.integ01.dev-agentconnect.fr/api/v2",
     "proconnect_client_id": "client",
     "proconnect_client_secret": "secret",
@@ -59,7 +58,6 @@ def test_environment_prefix_and_dotenv(monkeypatch: pytest.MonkeyPatch, tmp_path
         ("ATTESTIA_MODE", "staging"),
         ("ATTESTIA_PORT", "99999"),
         ("ATTESTIA_DATABASE_URL", "mysql://root@localhost/x"),
-        ("ATTESTIA_SECRET_KEY", "short"),
         ("ATTESTIA_COMPANY_REGISTRY", "yellow-pages"),
     ],
 )
@@ -86,13 +84,20 @@ def test_safe_production_configuration_loads() -> None:
         ({"database_url": None}, "ATTESTIA_DATABASE_URL"),
         ({"database_url": "sqlite:////srv/a.db"}, "ATTESTIA_DATABASE_URL"),
         ({"master_key_file": None}, "ATTESTIA_MASTER_KEY"),
-        ({"secret_key": None}, "ATTESTIA_SECRET_KEY"),
         ({"proconnect_client_secret": None}, "ATTESTIA_PROCONNECT_CLIENT_SECRET"),
     ],
 )
 def test_production_refuses_unsafe_settings(override: dict[str, object], named: str) -> None:
     with pytest.raises(SettingsError, match=named):
         load_settings({**SAFE_PRODUCTION, **override})
+
+
+def test_production_needs_no_separate_hmac_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The setting ATTESTIA_SECRET_KEY was required but never read; a deployment that still
+    sets it starts, and the value is kept nowhere."""
+    monkeypatch.setenv("ATTESTIA_SECRET_KEY", "k" * 40)
+    settings = load_settings(SAFE_PRODUCTION)
+    assert "k" * 40 not in repr(settings.model_dump())
 
 
 def test_production_may_opt_into_sqlite() -> None:

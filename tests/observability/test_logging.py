@@ -34,7 +34,6 @@ def _production(tmp_path: Path) -> Settings:
         database_url=url,
         allow_sqlite_in_production=True,
         master_key=SecretStr(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()),
-        secret_key=SecretStr(secrets.token_urlsafe(32)),
         proconnect_sandbox=False,
         company_registry="recherche-entreprises",
     )
