@@ -3,8 +3,11 @@
 The records are used ``c_nonce`` values (kept only until the value's own expiry, after
 which its tag check refuses it anyway) and DPoP ``jti`` values (kept for the proof's
 ``iat`` window). Without this, those tables gain a row per Credential Request and per
-DPoP proof, forever. The deletes are idempotent, so several processes may run them at
-once; access tokens, offers and the credential register are history and are kept.
+DPoP proof, forever. Spent offers lose their claims and document
+(:func:`~issuer.oid4vci.credential_offer.erase_spent_offers`): the personal data is kept
+only while a credential can still be minted from it. Every step is idempotent, so several
+processes may run them at once; access tokens, offer rows and the credential register are
+history and are kept.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from typing import Any, Final
 import anyio.to_thread
 from sqlalchemy.exc import SQLAlchemyError
 
+from issuer.oid4vci.credential_offer import erase_spent_offers
 from issuer.oid4vci.dpop import purge_expired_jti
 from issuer.oid4vci.nonce import purge_expired_nonces
 from issuer.web.oid4vci import context_for
@@ -31,7 +35,11 @@ logger = logging.getLogger("attestia.housekeeping")
 def purge_expired(app: Any) -> dict[str, int]:
     """Delete the expired records now; how many of each kind went."""
     ctx = context_for(app)
-    return {"c_nonce": purge_expired_nonces(ctx), "dpop_jti": purge_expired_jti(ctx)}
+    return {
+        "c_nonce": purge_expired_nonces(ctx),
+        "dpop_jti": purge_expired_jti(ctx),
+        "offer_claims": erase_spent_offers(ctx),
+    }
 
 
 async def _every(app: Any, interval: float) -> None:

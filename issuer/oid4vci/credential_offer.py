@@ -4,7 +4,8 @@
 ``credential_offer_uri``, exactly one of them. The pre-authorized code is "short lived and
 single use" (§4.1.1); the Transaction Code is a numeric value shown to the End-User and sent
 by the Wallet at the Token Endpoint. Offers here expire after ``offer_ttl`` (10 min) and are
-redeemed once; the offer document is erased when redeemed.
+redeemed once; the offer document is erased when redeemed, and the claims once nothing can
+mint from the offer any more (:func:`erase_spent_offers`).
 
 ``claims_by_configuration`` maps each offered configuration to the claims the minter will
 sign, or to ``None`` while a register lookup is still pending: the Credential Endpoint then
@@ -20,13 +21,13 @@ from dataclasses import dataclass
 from typing import Any, Final, Literal
 from urllib.parse import quote
 
-from sqlalchemy import select
+from sqlalchemy import and_, exists, select, update
 from sqlalchemy.orm import Session
 
 from credentials.oauth_errors import NotFound
 from issuer.oid4vci.context import Oid4vciContext, digest
 from issuer.oid4vci.metadata import PRE_AUTHORIZED_GRANT
-from issuer.oid4vci.models import OfferRow
+from issuer.oid4vci.models import AccessTokenRow, DeferredTransactionRow, OfferRow
 
 OFFER_SCHEME: Final = "openid-credential-offer://"
 GrantKind = Literal["pre-authorized_code", "authorization_code"]
@@ -214,9 +215,55 @@ def complete_pending_claims(
 ) -> None:
     """Supply the claims a pending register lookup produced; deferred requests then mint."""
     row = session.scalars(select(OfferRow).where(OfferRow.id == offer_id).with_for_update()).one()
+    if row.claims_erased_at is not None:
+        raise ValueError(f"offer {offer_id} is spent: its claims were erased")
     if configuration_id not in row.configuration_ids:
         raise ValueError(f"{configuration_id} is not part of offer {offer_id}")
     updated = dict(row.claims)
     updated[configuration_id] = dict(claims)
     row.claims = updated
     session.flush()
+
+
+#: Seconds past the last use an offer's claims are kept: a process whose clock runs behind
+#: the erasing one may still be serving a token it believes live for that long.
+ERASURE_GRACE: Final = 300.0
+
+
+def erase_spent_offers(ctx: Oid4vciContext) -> int:
+    """Erase the claims and the document of every offer nothing can mint from any more; how
+    many offers were erased.
+
+    An offer is spent once it has expired (no new access token), each of its access tokens
+    has expired (no Credential Request) and none of its deferred issuances (§9) is still
+    open, each for :data:`ERASURE_GRACE` seconds. Its claims (names, birth dates, the
+    company data the credentials carried) then have no use left, and keeping them would make
+    the offer table a copy of every credential ever issued, which the credential register
+    deliberately is not. One conditional ``UPDATE``: idempotent, so several processes may
+    run it at once.
+    """
+    cutoff = ctx.now() - ERASURE_GRACE
+    live_token = exists().where(
+        AccessTokenRow.offer_id == OfferRow.id, AccessTokenRow.expires_at > cutoff
+    )
+    open_deferred = exists().where(
+        and_(
+            DeferredTransactionRow.offer_id == OfferRow.id,
+            DeferredTransactionRow.completed_at.is_(None),
+            DeferredTransactionRow.expires_at > cutoff,
+        )
+    )
+    statement = (
+        update(OfferRow)
+        .where(
+            OfferRow.claims_erased_at.is_(None),
+            OfferRow.expires_at < cutoff,
+            ~live_token,
+            ~open_deferred,
+        )
+        .values(claims={}, document=None, claims_erased_at=ctx.now())
+        .execution_options(synchronize_session=False)
+    )
+    with ctx.transaction() as session:
+        result = session.execute(statement)
+        return int(getattr(result, "rowcount", 0) or 0)

@@ -27,7 +27,11 @@ class OfferRow(IssuerBase):
     Access tokens point at their offer, which is what binds a token to its grant. A
     wallet-initiated authorization (no offer) creates an offer row too, born redeemed.
     ``document`` (the offer JSON, which carries the pre-authorized code) is erased when the
-    offer is redeemed or dies.
+    offer is redeemed. Once nothing can mint from the offer any more (expired, every access
+    token expired, no deferred issuance open), housekeeping erases ``claims`` (the personal
+    data the credentials carried) and ``document``, and sets ``claims_erased_at``; the row
+    stays as history (times, configurations, the subject's identifiers, which the credential
+    register keeps too).
     """
 
     __tablename__ = "issuer_oid4vci_offer"
@@ -50,6 +54,7 @@ class OfferRow(IssuerBase):
     claims: Mapped[dict[str, Any]] = mapped_column(JSON)
     subject: Mapped[dict[str, Any]] = mapped_column(JSON)
     document: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    claims_erased_at: Mapped[float | None] = mapped_column(Float, nullable=True)
 
 
 class ParRequestRow(IssuerBase):

@@ -37,17 +37,26 @@ def _use_one_of_each(issuer: Issuer) -> None:
     with ctx.transaction() as session:
         consume_nonces(ctx, session, [issue_nonce(ctx)])
     remember_jti(ctx, "jti-1", "jkt", ctx.now())
+    issuer.offer([issuer.configuration_ids()[0]])
 
 
 def test_purge_removes_only_what_expired(issuer: Issuer) -> None:
     _use_one_of_each(issuer)
-    assert housekeeping.purge_expired(issuer.app) == {"c_nonce": 0, "dpop_jti": 0}
+    assert housekeeping.purge_expired(issuer.app) == {
+        "c_nonce": 0,
+        "dpop_jti": 0,
+        "offer_claims": 0,
+    }
     assert _rows(issuer) == (1, 1)
     ctx = issuer.ctx
     later = replace(ctx, clock=lambda: ctx.now() + 3600)
     issuer.app.state.oid4vci = later
     assert context_for(issuer.app) is later
-    assert housekeeping.purge_expired(issuer.app) == {"c_nonce": 1, "dpop_jti": 1}
+    assert housekeeping.purge_expired(issuer.app) == {
+        "c_nonce": 1,
+        "dpop_jti": 1,
+        "offer_claims": 1,
+    }
     issuer.app.state.oid4vci = ctx
     assert _rows(issuer) == (0, 0)
 
