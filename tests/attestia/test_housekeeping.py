@@ -46,6 +46,7 @@ def test_purge_removes_only_what_expired(issuer: Issuer) -> None:
         "c_nonce": 0,
         "dpop_jti": 0,
         "offer_claims": 0,
+        "oid4vp_results": 0,
     }
     assert _rows(issuer) == (1, 1)
     ctx = issuer.ctx
@@ -56,6 +57,7 @@ def test_purge_removes_only_what_expired(issuer: Issuer) -> None:
         "c_nonce": 1,
         "dpop_jti": 1,
         "offer_claims": 1,
+        "oid4vp_results": 0,
     }
     issuer.app.state.oid4vci = ctx
     assert _rows(issuer) == (0, 0)

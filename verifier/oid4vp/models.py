@@ -3,6 +3,10 @@
 One row per authorization request. Its ``status`` moves only forward, each step an atomic
 conditional ``UPDATE`` (so that two processes cannot both serve the request object or both
 accept a response): ``pending`` → ``fetched`` → ``responding`` → ``completed`` | ``failed``.
+
+The ``result`` holds what the wallet disclosed; housekeeping erases it (and a response
+decryption key never used) once the relying party had its retention period to read it,
+and records when in ``result_erased_at``: the verifier is not a store of presented data.
 """
 
 from __future__ import annotations
@@ -39,5 +43,6 @@ class Oid4vpTransaction(VerifierBase):
     completed_at: Mapped[float | None] = mapped_column(Float, nullable=True)
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    result_erased_at: Mapped[float | None] = mapped_column(Float, nullable=True)
 
     __table_args__ = (Index("ix_verifier_oid4vp_transactions_expires_at", "expires_at"),)

@@ -115,6 +115,10 @@ class Oid4vpService:
         self._clock = clock
         self._observer = observer
 
+    @property
+    def store(self) -> TransactionStore:
+        return self._store
+
     # Creation ---------------------------------------------------------------------
 
     def _check_redirect(self, value: str) -> str:
@@ -311,6 +315,10 @@ class Oid4vpService:
             "expires_at": view.expires_at,
             "policy": view.policy,
         }
+        if view.status in ("completed", "failed") and view.result_erased_at is not None:
+            # past the retention period: the outcome stays, what was disclosed is gone
+            body["result_erased_at"] = int(view.result_erased_at)
+            return body
         if view.status not in ("completed", "failed") or view.result is None:
             return body
         if view.same_device_redirect:

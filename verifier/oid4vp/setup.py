@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -45,6 +46,9 @@ class Oid4vpSettings(BaseSettings):
     x509_chain_file: Path | None = None
     x509_dns_name: str | None = None
     transaction_lifetime_seconds: int = 600
+    #: How long the relying party may read a transaction's result (what the wallet
+    #: disclosed) after the answer; then housekeeping erases it.
+    result_retention_seconds: int = Field(default=3600, ge=60)
     response_mode: Literal["direct_post", "direct_post.jwt"] = "direct_post.jwt"
     request_uri_method: Literal["get", "post"] = "post"
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from verifier.oid4vp.models import Oid4vpTransaction
@@ -40,6 +40,7 @@ class TransactionView:
     response_code: str | None
     result: dict[str, Any] | None
     error: str | None
+    result_erased_at: float | None = None
 
 
 def _view(row: Oid4vpTransaction, now: float) -> TransactionView:
@@ -64,6 +65,7 @@ def _view(row: Oid4vpTransaction, now: float) -> TransactionView:
         response_code=row.response_code,
         result=dict(row.result) if row.result else None,
         error=row.error,
+        result_erased_at=row.result_erased_at,
     )
 
 
@@ -111,3 +113,23 @@ class TransactionStore:
                 select(Oid4vpTransaction).where(Oid4vpTransaction.request_id == request_id)
             ).first()
             return _view(row, now) if row is not None else None
+
+    def erase_stale(self, *, now: float, retention: float) -> int:
+        """Erase the result (what the wallet disclosed) and any unused response decryption
+        key of every transaction answered, or expired unanswered, more than ``retention``
+        seconds ago; how many were erased. The row keeps its status and times, so a late
+        poll learns the outcome was erased rather than that the transaction never existed.
+        One conditional ``UPDATE``: idempotent, safe to run from several processes."""
+        cutoff = now - retention
+        statement = (
+            update(Oid4vpTransaction)
+            .where(
+                Oid4vpTransaction.result_erased_at.is_(None),
+                func.coalesce(Oid4vpTransaction.completed_at, Oid4vpTransaction.expires_at)
+                < cutoff,
+            )
+            .values(result=None, response_key=None, result_erased_at=now)
+        )
+        with self._sessions() as session, session.begin():
+            changed = session.execute(statement).rowcount  # type: ignore[attr-defined]
+        return int(changed or 0)
