@@ -9,8 +9,13 @@
 from __future__ import annotations
 
 import threading
-from typing import Annotated, Any
+from collections.abc import Callable
+from functools import partial
+from typing import Annotated, Any, TypeVar
 
+import anyio
+import anyio.to_thread
+from anyio.lowlevel import RunVar
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict
@@ -35,6 +40,7 @@ from verifier.services import VerifierServices
 
 router = APIRouter(prefix="/verifier", tags=["verifier: OpenID4VP"])
 _LOCK = threading.Lock()
+T = TypeVar("T")
 NO_STORE = {"Cache-Control": "no-store"}
 _UNKNOWN = error_responses({404: "unknown or expired transaction"})
 _STATUS = error_responses(
@@ -109,16 +115,41 @@ def _presentation_verifier(request: Request) -> PresentationVerifier:
     return default_presentation_verifier()
 
 
-def get_oid4vp(request: Request) -> Oid4vpService:
-    """The app's service (``app.state.oid4vp``), built on first use from its services."""
+def _built(request: Request) -> Oid4vpService:
+    with _LOCK:
+        service: Oid4vpService | None = getattr(request.app.state, "oid4vp", None)
+        if service is None:
+            service = _build(request)
+            request.app.state.oid4vp = service
+        return service
+
+
+async def get_oid4vp(request: Request) -> Oid4vpService:
+    """The app's service (``app.state.oid4vp``), built on first use from its services (in
+    a thread: it reads keys from the database); afterwards, no thread hop."""
     service: Oid4vpService | None = getattr(request.app.state, "oid4vp", None)
-    if service is None:
-        with _LOCK:
-            service = getattr(request.app.state, "oid4vp", None)
-            if service is None:
-                service = _build(request)
-                request.app.state.oid4vp = service
-    return service
+    if service is not None:
+        return service
+    return await run_in_threadpool(_built, request)
+
+
+#: Threads running the transaction routes' work at once, per process (creation, request
+#: object, result polling: database and one signature, never outbound HTTP). As for the
+#: issuance endpoints (``issuer.web.oid4vci.DATABASE_THREADS``), Starlette's 40-thread pool
+#: let every request in flight take a thread and queue for the GIL. The Response Endpoint
+#: stays on the default pool: verifying a presentation may fetch DID documents, status
+#: lists or a trusted list, and a slow server must not stall the other routes.
+TRANSACTION_THREADS = 2
+_transaction_threads: RunVar[anyio.CapacityLimiter] = RunVar("attestia_oid4vp_threads")
+
+
+async def _on_thread(work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    try:
+        limiter = _transaction_threads.get()
+    except LookupError:
+        limiter = anyio.CapacityLimiter(TRANSACTION_THREADS)
+        _transaction_threads.set(limiter)
+    return await anyio.to_thread.run_sync(partial(work, *args, **kwargs), limiter=limiter)
 
 
 Oid4vpDep = Annotated[Oid4vpService, Depends(get_oid4vp)]
@@ -141,10 +172,11 @@ class TransactionRequest(BaseModel):
     status_code=201,
     responses=error_responses({400: "invalid DCQL query, unknown policy or bad option"}),
 )
-def create_transaction(
+async def create_transaction(
     body: TransactionRequest, service: Oid4vpDep, request: Request
 ) -> JSONResponse:
-    created = service.create_transaction(
+    created = await _on_thread(
+        service.create_transaction,
         dcql_query=body.dcql_query,
         policy=body.policy,
         response_mode=body.response_mode,
@@ -167,12 +199,11 @@ def create_transaction(
 
 
 @router.get("/transactions/{transaction_id}", name="transaction_status", responses=_STATUS)
-def transaction_status(
+async def transaction_status(
     transaction_id: str, service: Oid4vpDep, response_code: str | None = None
 ) -> JSONResponse:
-    return JSONResponse(
-        service.status(transaction_id, response_code=response_code), headers=NO_STORE
-    )
+    body = await _on_thread(service.status, transaction_id, response_code=response_code)
+    return JSONResponse(body, headers=NO_STORE)
 
 
 @router.get(
@@ -204,24 +235,26 @@ def _request_object(jwt: str) -> Response:
 
 
 @router.get("/request/{request_id}", response_class=Response, responses=_REQUEST_OBJECT)
-def request_object_get(request_id: str, service: Oid4vpDep) -> Response:
+async def request_object_get(request_id: str, service: Oid4vpDep) -> Response:
     """RFC 9101 §5.2: the wallet dereferences ``request_uri`` with GET."""
-    return _request_object(service.request_object(request_id))
+    return _request_object(await _on_thread(service.request_object, request_id))
 
 
 @router.post("/request/{request_id}", response_class=Response, responses=_REQUEST_OBJECT)
-def request_object_post(
+async def request_object_post(
     request_id: str,
     service: Oid4vpDep,
     wallet_metadata: Annotated[str | None, Form()] = None,
     wallet_nonce: Annotated[str | None, Form()] = None,
 ) -> Response:
     """§5.10 ``request_uri_method=post``: form-encoded ``wallet_metadata``, ``wallet_nonce``."""
-    return _request_object(
-        service.request_object(
-            request_id, wallet_nonce=wallet_nonce, wallet_metadata=wallet_metadata
-        )
+    jwt = await _on_thread(
+        service.request_object,
+        request_id,
+        wallet_nonce=wallet_nonce,
+        wallet_metadata=wallet_metadata,
     )
+    return _request_object(jwt)
 
 
 @router.post(
