@@ -242,7 +242,8 @@ def erase_spent_offers(ctx: Oid4vciContext) -> int:
     deliberately is not. One conditional ``UPDATE``: idempotent, so several processes may
     run it at once.
     """
-    cutoff = ctx.now() - ERASURE_GRACE
+    now = ctx.now()
+    cutoff = now - ERASURE_GRACE
     live_token = exists().where(
         AccessTokenRow.offer_id == OfferRow.id, AccessTokenRow.expires_at > cutoff
     )
@@ -261,7 +262,7 @@ def erase_spent_offers(ctx: Oid4vciContext) -> int:
             ~live_token,
             ~open_deferred,
         )
-        .values(claims={}, document=None, claims_erased_at=ctx.now())
+        .values(claims={}, document=None, claims_erased_at=now)
         .execution_options(synchronize_session=False)
     )
     with ctx.transaction() as session:

@@ -53,7 +53,7 @@ class TransactionView:
 
 
 def _view(row: Any, now: float) -> TransactionView:
-    """The view of a row (a mapped object or a Core row: the same attribute names)."""
+    """The view of a Core row of the table."""
     status: Any = row.status
     if status in ("pending", "fetched", "responding") and now >= row.expires_at:
         status = "expired"
@@ -132,11 +132,10 @@ class TransactionStore:
         One conditional ``UPDATE``: idempotent, safe to run from several processes."""
         cutoff = now - retention
         statement = (
-            update(Oid4vpTransaction)
+            update(_TABLE)
             .where(
-                Oid4vpTransaction.result_erased_at.is_(None),
-                func.coalesce(Oid4vpTransaction.completed_at, Oid4vpTransaction.expires_at)
-                < cutoff,
+                _TABLE.c.result_erased_at.is_(None),
+                func.coalesce(_TABLE.c.completed_at, _TABLE.c.expires_at) < cutoff,
             )
             .values(result=None, response_key=None, result_erased_at=now)
         )
